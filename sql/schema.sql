@@ -1,0 +1,82 @@
+-- tickfeed schema, version 1.  The only place DDL lives (see lib/db.c for
+-- the version check and sql/migrate/ for later changes).
+--
+-- Prices are exact: an INTEGER scaled by 10^8 (PRICE_SCALE in lib/price.h),
+-- printed with the symbol's own number of decimals.  Times are ms since the
+-- epoch, UTC.  ticks.id is the API cursor: AUTOINCREMENT so that an id is
+-- never reused, even after pruning removed the newest rows.
+
+PRAGMA journal_mode = WAL;
+
+BEGIN;
+
+CREATE TABLE symbols (
+    id          INTEGER PRIMARY KEY,
+    symbol      TEXT    NOT NULL UNIQUE,
+    decimals    INTEGER NOT NULL DEFAULT 0,  -- most decimals seen, for output
+    tick_count  INTEGER NOT NULL DEFAULT 0,  -- raw ticks stored (prune lowers it)
+    last_id     INTEGER NOT NULL DEFAULT 0,  -- id of the newest tick by ts
+    last_ts     INTEGER NOT NULL DEFAULT 0,
+    last_price  INTEGER NOT NULL DEFAULT 0,
+    last_size   INTEGER NOT NULL DEFAULT 0
+);
+
+-- One row per tick.  The natural key (symbol_id, ts, nkey) makes ingest
+-- idempotent: nkey is the source's own sequence number when the feed has
+-- one (>= 0), else a negative 63-bit hash of price and size.
+CREATE TABLE ticks (
+    id         INTEGER PRIMARY KEY AUTOINCREMENT,
+    symbol_id  INTEGER NOT NULL REFERENCES symbols(id),
+    ts         INTEGER NOT NULL,
+    price      INTEGER NOT NULL,
+    size       INTEGER NOT NULL,
+    nkey       INTEGER NOT NULL,
+    UNIQUE (symbol_id, ts, nkey)
+);
+CREATE INDEX ticks_symbol_id ON ticks (symbol_id, id);
+
+-- 1-minute OHLCV, maintained in the same transaction as the ticks.
+-- open_ts/close_ts are the times of the ticks that set open and close, so a
+-- late tick amends its own candle correctly.  Kept when ticks are pruned.
+CREATE TABLE candles_1m (
+    symbol_id  INTEGER NOT NULL REFERENCES symbols(id),
+    t          INTEGER NOT NULL,      -- minute start, ms
+    open       INTEGER NOT NULL,
+    high       INTEGER NOT NULL,
+    low        INTEGER NOT NULL,
+    close      INTEGER NOT NULL,
+    volume     INTEGER NOT NULL,
+    trades     INTEGER NOT NULL,
+    open_ts    INTEGER NOT NULL,
+    close_ts   INTEGER NOT NULL,
+    last_id    INTEGER NOT NULL,      -- newest tick id that touched this row
+    PRIMARY KEY (symbol_id, t)
+) WITHOUT ROWID;
+
+-- Files the spool importer has taken (by name, size and content hash).
+CREATE TABLE ingest_files (
+    id          INTEGER PRIMARY KEY,
+    name        TEXT    NOT NULL,
+    size        INTEGER NOT NULL,
+    hash        TEXT    NOT NULL,
+    started_at  INTEGER NOT NULL,
+    finished_at INTEGER,
+    status      TEXT    NOT NULL CHECK (status IN ('running', 'done', 'failed')),
+    read        INTEGER NOT NULL DEFAULT 0,
+    stored      INTEGER NOT NULL DEFAULT 0,
+    duplicate   INTEGER NOT NULL DEFAULT 0,
+    rejected    INTEGER NOT NULL DEFAULT 0,
+    UNIQUE (hash, size)
+);
+
+-- Small facts: 'pruned_through_id' (every tick id <= it may be gone),
+-- 'pruned_before_ts'.
+CREATE TABLE meta (
+    key    TEXT PRIMARY KEY,
+    value  INTEGER NOT NULL
+) WITHOUT ROWID;
+INSERT INTO meta (key, value) VALUES ('pruned_through_id', 0), ('pruned_before_ts', 0);
+
+PRAGMA user_version = 1;
+
+COMMIT;
