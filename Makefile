@@ -36,6 +36,7 @@ LDLIBS_JSON = $(shell $(PKG_CONFIG) --libs jansson 2>/dev/null || echo -ljansson
 LDLIBS	+= -lpthread -lm
 
 .PHONY: all test unit sanitize valgrind fuzz bench demo install clean deps flags lint
+SHELL := /bin/bash
 all:
 
 $(BUILD)/obj/%.o: %.c

@@ -8,10 +8,13 @@ SCRIPT_TESTS := $(sort $(wildcard tests/*/*.t))
 T ?=
 ALL_TESTS = $(if $(T),$(foreach t,$(UNIT_BINS) $(SCRIPT_TESTS),$(if $(findstring $(T),$(t)),$(t))),$(UNIT_BINS) $(SCRIPT_TESTS))
 
-$(BUILD)/tests/%: tests/unit/%.c $(LIBTICKFEED)
+# Unit tests and fuzzers link every part's library: a fragment adds its
+# own with  TEST_LIBS += $(BUILD)/libingest.a  and  TEST_LDLIBS += -lcsv
+$(BUILD)/tests/%: tests/unit/%.c $(TEST_LIBS) $(LIBTICKFEED)
 	@mkdir -p $(dir $@)
-	$(CC) $(CPPFLAGS) -Itests/unit $(CFLAGS) $(LDFLAGS) -o $@ $< \
-	    $(TEST_EXTRA_OBJS_$*) $(LIBTICKFEED) $(LDLIBS_DB) $(LDLIBS_JSON) $(LDLIBS)
+	$(CC) $(CPPFLAGS) -Itests/unit $(TEST_CPPFLAGS) $(CFLAGS) $(LDFLAGS) \
+	    -o $@ $< $(TEST_LIBS) $(LIBTICKFEED) $(TEST_LDLIBS) $(LDLIBS_DB) \
+	    $(LDLIBS_JSON) $(LDLIBS)
 
 unit: all $(UNIT_BINS)
 	BUILD=$(BUILD) tests/run $(UNIT_BINS)
@@ -33,3 +36,5 @@ valgrind:
 	        --errors-for-leak-kinds=definite,indirect $$t > /dev/null || \
 	        { echo "valgrind: $$t failed"; exit 1; }; \
 	    echo "valgrind: $$t clean"; done
+
+include tests/fuzz/fuzz.mk
