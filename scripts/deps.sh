@@ -10,7 +10,7 @@ what=${1:-all}
 BUILD_PKGS="build-essential pkg-config libfcgi-dev libsqlite3-dev sqlite3
   libjansson-dev liburiparser-dev libcsv-dev nginx"
 TEST_PKGS="clang libclang-rt-14-dev valgrind apache2 libapache2-mod-fcgid
-  spawn-fcgi wrk curl python3 chromium nodejs npm php-fpm php-sqlite3
+  spawn-fcgi wrk curl python3 chromium php-fpm php-sqlite3
   libnginx-mod-nchan ansible ansible-lint yamllint rsyslog rsyslog-relp
   debootstrap iproute2 procps psmisc"
 
@@ -20,6 +20,11 @@ build) pkgs=$BUILD_PKGS ;;
 esac
 
 missing=""
+# Node.js: any node with its npm will do (this machine's ships npm inside
+# the nodejs package, where Debian's separate npm package would conflict).
+if [ "$what" != build ] && ! command -v npm >/dev/null 2>&1; then
+	pkgs="$pkgs nodejs npm"
+fi
 for p in $pkgs; do
 	dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'ok installed' ||
 	    missing="$missing $p"
