@@ -1,0 +1,83 @@
+// logic.mjs: the page's pure parts (exact price text, bar arithmetic, the
+// tick log, the JSON reviver that counts decimals) run under node.
+
+import { api_parse, price_decimals, decimals_of_text } from '../../www/js/api.js';
+import { bar_apply, bar_put, bar_start, TickLog } from '../../www/js/bars.js';
+import { backoff_ms } from '../../www/js/feed.js';
+import { change_text, percent_text, price_text, scaled_text } from '../../www/js/format.js';
+import { done_testing, is, ok } from './tap.mjs';
+
+function test_format() {
+	is(scaled_text(-5, 2), '-0.05', 'scaled_text pads below one');
+	is(scaled_text(123456, 0), '123456', 'scaled_text with no decimals');
+	is(price_text(0.1 + 0.2, 2), '0.30', 'price_text rounds the binary error away');
+	is(price_text(188, 2), '188.00', 'price_text keeps the trailing zeros');
+	is(price_text(1.005, 3), '1.005', 'price_text keeps the exact digits');
+	is(change_text(189.23, 188.0, 2), '+1.23', 'change is exact (189.23 - 188)');
+	is(change_text(0.3, 0.1, 1), '+0.2', 'change is exact (0.3 - 0.1)');
+	is(change_text(99.99, 100.01, 2), '-0.02', 'negative change');
+	is(change_text(5, 5, 2), '0.00', 'no change has no sign');
+	is(percent_text(189.23, 188.0, 2), '+0.65%', 'percent with 2 decimals');
+	is(percent_text(1, 0, 2), '', 'no percent without a previous close');
+}
+
+function test_decimals() {
+	const a = api_parse('{"symbols":[{"symbol":"A","price":188.00,' +
+	    '"prev_close":187.5,"change":0.50},{"symbol":"B","price":1.23456}]}');
+	is(price_decimals(a.symbols[0]), 2, 'decimals counted from the text (188.00)');
+	is(price_decimals(a.symbols[1]), 5, 'decimals of another object');
+	is(price_decimals(a), 0, 'objects without prices have none');
+	is(decimals_of_text('12'), 0, 'an integer has no decimals');
+	is(decimals_of_text('1.5e-7'), 1, 'decimals_of_text reads the fraction digits');
+}
+
+function test_bars() {
+	const T = 1795858200000;	/* a minute start */
+	is(bar_start(T + 59999, '1m'), T, 'the last ms of a minute is in it');
+	is(bar_start(T + 60000, '1m'), T + 60000, 'the next minute opens a bar');
+	is(bar_start(T + 123, '1d') % 86400000, 0, 'a day bar starts at 00:00 UTC');
+	const bars = [{ t: T, open: 10, high: 11, low: 9, close: 10.5, volume: 100 }];
+	const tick = (id, ts, price, size, late = false) =>
+	    ({ id, symbol: 'A', ts, price, size, late });
+	is(bar_apply(bars, '1m', tick(1, T + 500, 12, 5)), 'update', 'a tick moves the last bar');
+	is(bars[0], { t: T, open: 10, high: 12, low: 9, close: 12, volume: 105 },
+	    'high, close and volume moved; open kept');
+	is(bar_apply(bars, '1m', tick(2, T + 60001, 8, 7)), 'new', 'a tick in the next minute opens a bar');
+	is(bars[1], { t: T + 60000, open: 8, high: 8, low: 8, close: 8, volume: 7 }, 'the new bar is the tick');
+	is(bar_apply(bars, '1m', tick(3, T + 50, 99, 1)), 'late', 'a tick for an older bar is late');
+	is(bar_apply(bars, '1m', tick(4, T + 60000, 99, 1, true)), 'late', 'a late tick in the last bar is late');
+	is(bar_apply(bars, '1m', tick(5, T - 1, 99, 1)), 'old', 'a tick before the first bar is not drawn');
+	is(bars.length, 2, 'late and old ticks changed nothing');
+	is(bar_apply([], '5m', tick(6, T + 1, 3, 1)), 'new', 'the first tick of an empty chart opens a bar');
+	const b = { t: T + 60000, open: 1, high: 2, low: 1, close: 2, volume: 3 };
+	is(bar_put(bars, b), 'replaced', 'bar_put replaces a bar of the same time');
+	is(bar_put(bars, { ...b, t: T + 30 * 60000 }), 'inserted', 'bar_put inserts a new time');
+	is(bars.map(x => x.t), [T, T + 60000, T + 30 * 60000], 'bars stay in time order');
+}
+
+function test_log() {
+	const log = new TickLog(3, 10);
+	ok(!log.covers(9) && log.covers(10), 'a new log covers from its start cursor');
+	log.add([11, 12, 13, 14].map(id => ({ id, symbol: id % 2 ? 'A' : 'B' })));
+	is(log.ticks.map(t => t.id), [12, 13, 14], 'the log keeps the newest CAP ticks');
+	ok(!log.covers(10) && log.covers(11), 'evicting 11 moves the floor to 11');
+	is(log.since('B', 11).map(t => t.id), [12, 14], 'since filters by symbol and cursor');
+}
+
+function test_backoff() {
+	let lo = Infinity, hi = 0;
+	for (let i = 0; i < 200; i++) {
+		const ms = backoff_ms(1);
+		lo = Math.min(lo, ms);
+		hi = Math.max(hi, ms);
+	}
+	ok(lo >= 250 && hi <= 500 && hi > lo, `first retry jittered in 250..500 ms (${lo}..${hi})`);
+	ok(backoff_ms(30) <= 30000 && backoff_ms(30) >= 15000, 'backoff is capped at 30 s');
+}
+
+test_format();
+test_decimals();
+test_bars();
+test_log();
+test_backoff();
+process.exitCode = done_testing() ? 0 : 1;
