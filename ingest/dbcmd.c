@@ -1,0 +1,109 @@
+/*
+ * init and migrate.  init creates the database from the compiled-in
+ * sql/schema.sql (db_open does it for a new file).  migrate applies the
+ * compiled-in sql/migrate/NNN-*.sql scripts (NNN = the user_version each
+ * leads to) above the database's version, each in its own transaction;
+ * there are none yet, so a version 1 database is current.
+ */
+#include <stdio.h>
+#include <sys/stat.h>
+
+#include "db.h"
+#include "ingest.h"
+#include "log.h"
+#include "migrate_sql.h"
+
+int
+cmd_init(const struct ingest_config *cfg)
+{
+	struct stat	 sb;
+	sqlite3		*db;
+	int		 existed;
+
+	existed = stat(cfg->db_path, &sb) == 0 && sb.st_size > 0;
+	if ((db = ingest_db_open(cfg)) == NULL)
+		return INGEST_EXIT_DB;
+	sqlite3_close(db);
+	if (!cfg->quiet)
+		printf("%s: %s (schema version %d)\n", cfg->db_path,
+		    existed ? "already initialised" : "created",
+		    DB_SCHEMA_VERSION);
+	return INGEST_EXIT_OK;
+}
+
+static int
+migrate_version(sqlite3 *db, long long *v)
+{
+	sqlite3_stmt	*st;
+	int		 rc;
+
+	if (sqlite3_prepare_v2(db, "PRAGMA user_version", -1, &st, NULL) !=
+	    SQLITE_OK)
+		return -1;
+	rc = sqlite3_step(st);
+	if (rc == SQLITE_ROW)
+		*v = sqlite3_column_int64(st, 0);
+	sqlite3_finalize(st);
+	return rc == SQLITE_ROW ? 0 : -1;
+}
+
+/* Applies every migration above *v; 0 or -1 (logged). */
+static int
+migrate_apply(sqlite3 *db, long long *v)
+{
+	const struct migrate_sql	*m;
+	char				*msg = NULL;
+
+	for (m = migrate_scripts; m->sql != NULL; m++) {
+		if (m->version <= *v)
+			continue;
+		if (sqlite3_exec(db, "BEGIN IMMEDIATE", NULL, NULL, NULL) !=
+		    SQLITE_OK || sqlite3_exec(db, m->sql, NULL, NULL, &msg) !=
+		    SQLITE_OK) {
+			log_warnx("migrate to %d: %s", m->version,
+			    msg != NULL ? msg : sqlite3_errmsg(db));
+			sqlite3_free(msg);
+			return -1;
+		}
+		if (sqlite3_exec(db, "COMMIT", NULL, NULL, NULL) != SQLITE_OK)
+			return -1;
+		*v = m->version;
+		log_info("migrated to schema version %d", m->version);
+	}
+	return 0;
+}
+
+int
+cmd_migrate(const struct ingest_config *cfg)
+{
+	sqlite3		*db = NULL;
+	long long	 v = 0;
+	int		 ex = INGEST_EXIT_DB;
+
+	if (sqlite3_open_v2(cfg->db_path, &db, SQLITE_OPEN_READWRITE, NULL) !=
+	    SQLITE_OK || migrate_version(db, &v) == -1) {
+		log_warnx("%s: %s", cfg->db_path, db != NULL ?
+		    sqlite3_errmsg(db) : "out of memory");
+		goto out;
+	}
+	sqlite3_busy_timeout(db, DB_BUSY_TIMEOUT_MS);
+	if (v == 0) {
+		log_warnx("%s: not a tickfeed database (create one with "
+		    "tickfeed-ingest --db PATH init)", cfg->db_path);
+		goto out;
+	}
+	if (v > DB_SCHEMA_VERSION) {
+		log_warnx("%s: schema version %lld is newer than this "
+		    "tickfeed (%d): upgrade tickfeed", cfg->db_path, v,
+		    DB_SCHEMA_VERSION);
+		goto out;
+	}
+	if (migrate_apply(db, &v) == -1)
+		goto out;
+	if (!cfg->quiet)
+		printf("%s: schema version %lld is current\n", cfg->db_path, v);
+	ex = v == DB_SCHEMA_VERSION ? INGEST_EXIT_OK : INGEST_EXIT_DB;
+out:
+	sqlite3_close(db);
+	return ex;
+}

@@ -1,0 +1,260 @@
+/*
+ * Importing one input (a file or stdin) through the writer: lines from
+ * the line reader, records from the format's source, ticks into the
+ * writer, refusals to stderr as FILE:LINE: reason.  With --follow the
+ * input is read on as it grows; the open batch is committed when it holds
+ * --batch ticks or has been open --flush-ms, whichever comes first.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "follow.h"
+#include "ingest.h"
+#include "lines.h"
+#include "log.h"
+#include "src.h"
+#include "timeutil.h"
+
+/* Refused lines printed per input; the count in the summary is complete. */
+#define IMPORT_SHOW_MAX	100
+
+struct import {
+	const struct ingest_config	*cfg;
+	const char			*path;	/* for the format guess */
+	const char			*name;	/* in messages */
+	struct writer			*w;
+	struct ingest_stats		*st;
+	struct tick_sink		 sink;
+	struct src			*src;
+	struct lines			 lines;
+	struct follow			 follow;
+};
+
+static int
+import_tick(void *arg, const struct tick *t, long line)
+{
+	struct import *im = arg;
+
+	(void)line;
+	im->st->read++;
+	return writer_add(im->w, t, im->st);
+}
+
+static void
+import_reject(void *arg, long line, const char *why)
+{
+	struct import *im = arg;
+
+	im->st->read++;
+	if (++im->st->rejected <= IMPORT_SHOW_MAX)
+		fprintf(stderr, "%s:%ld: %s\n", im->name, line, why);
+	else if (im->st->rejected == IMPORT_SHOW_MAX + 1)
+		fprintf(stderr, "%s: more rejected lines not shown\n",
+		    im->name);
+}
+
+/* Hands one line to the source, created on the first line. */
+static enum src_status
+import_line(struct import *im, const char *line, size_t len, long lineno)
+{
+	enum src_format f;
+
+	if (im->src == NULL) {
+		f = im->cfg->format >= 0 ? (enum src_format)im->cfg->format :
+		    src_format_guess(im->path, line, len);
+		log_debug("%s: reading as %s", im->name, src_format_names[f]);
+		if ((im->src = src_new(f, &im->sink)) == NULL) {
+			log_warnx("%s: out of memory", im->name);
+			return SRC_STOP;
+		}
+	}
+	return src_line(im->src, line, len, lineno);
+}
+
+/* Everything complete in the buffer; SRC_OK to read on. */
+static enum src_status
+import_drain(struct import *im, int final)
+{
+	enum src_status	 s = SRC_OK;
+	enum lines_rc	 rc;
+	const char	*line;
+	size_t		 len;
+	long		 lineno;
+
+	while (s == SRC_OK && (rc = lines_next(&im->lines, &line, &len,
+	    &lineno, final)) != LINES_NEED) {
+		if (rc == LINES_LONG) {
+			import_reject(im, lineno, "line longer than 4096 bytes");
+			if (im->src != NULL)
+				src_break(im->src);
+		} else
+			s = import_line(im, line, len, lineno);
+	}
+	if (s == SRC_OK && final && im->src != NULL)
+		s = src_end(im->src);
+	return s;
+}
+
+/* --follow: commits a batch open for --flush-ms; -1 on database error. */
+static int
+import_flush_due(struct import *im)
+{
+	if (writer_pending(im->w) > 0 &&
+	    time_mono_ms() - writer_opened_ms(im->w) >= im->cfg->flush_ms)
+		return writer_commit(im->w);
+	return 0;
+}
+
+/* How long --follow may sleep before the open batch is due. */
+static int
+import_wait_ms(struct import *im)
+{
+	int64_t left;
+
+	if (writer_pending(im->w) == 0)
+		return FOLLOW_IDLE_MS;
+	left = writer_opened_ms(im->w) + im->cfg->flush_ms - time_mono_ms();
+	return left < 0 ? 0 : left > FOLLOW_IDLE_MS ? FOLLOW_IDLE_MS :
+	    (int)left;
+}
+
+static enum src_status
+import_loop(struct import *im)
+{
+	enum src_status	 s;
+	ssize_t		 n;
+	int		 final = 0;
+
+	for (;;) {
+		s = import_drain(im, final);
+		if (s != SRC_OK || final)
+			return s;
+		if (im->cfg->follow && import_flush_due(im) == -1)
+			return SRC_STOP;
+		if (ingest_stop)
+			return SRC_OK;
+		if (im->cfg->follow && follow_wait(&im->follow, &im->lines,
+		    import_wait_ms(im)) == 0)
+			continue;
+		n = lines_fill(&im->lines);
+		if (n == -1 && errno == EINTR)
+			continue;
+		if (n == -1) {
+			log_warn("%s: read", im->name);
+			return SRC_FATAL;
+		}
+		if (n == 0 && !(im->cfg->follow && follow_growing(&im->follow)))
+			final = 1;
+	}
+}
+
+static int
+import_open(const char *path, const char **name)
+{
+	int fd;
+
+	if (strcmp(path, "-") == 0) {
+		*name = "stdin";
+		return STDIN_FILENO;
+	}
+	*name = path;
+	if ((fd = open(path, O_RDONLY | O_CLOEXEC)) == -1)
+		log_warn("%s", path);
+	return fd;
+}
+
+enum import_rc
+import_path(struct writer *w, const char *path, const struct ingest_config *cfg,
+    struct ingest_stats *st)
+{
+	struct import	im;
+	enum src_status	s = SRC_FATAL;
+	int		fd;
+
+	memset(&im, 0, sizeof(im));
+	im.cfg = cfg;
+	im.path = path;
+	im.w = w;
+	im.st = st;
+	im.sink = (struct tick_sink){ import_tick, import_reject, &im };
+	if ((fd = import_open(path, &im.name)) == -1)
+		return IMPORT_UNUSABLE;
+	if (lines_init(&im.lines, fd) == -1) {
+		log_warnx("out of memory");
+		goto out;
+	}
+	if (cfg->follow)
+		follow_init(&im.follow, fd, path);
+	s = import_loop(&im);
+	if (s != SRC_STOP && writer_commit(w) == -1)
+		s = SRC_STOP;
+out:
+	if (cfg->follow)
+		follow_free(&im.follow);
+	src_free(im.src);
+	lines_free(&im.lines);
+	if (fd != STDIN_FILENO)
+		close(fd);
+	return s == SRC_STOP ? IMPORT_DB_ERROR : s == SRC_FATAL ?
+	    IMPORT_UNUSABLE : IMPORT_OK;
+}
+
+void
+import_report(const struct ingest_config *cfg, const char *name,
+    const struct ingest_stats *st)
+{
+	if (cfg->quiet)
+		return;
+	printf("%s: read %lld, stored %lld, duplicate %lld, rejected %lld\n",
+	    name, st->read, st->stored, st->duplicate, st->rejected);
+	fflush(stdout);
+}
+
+static void
+import_add(struct ingest_stats *sum, const struct ingest_stats *st)
+{
+	sum->read += st->read;
+	sum->stored += st->stored;
+	sum->duplicate += st->duplicate;
+	sum->rejected += st->rejected;
+}
+
+int
+cmd_import(const struct ingest_config *cfg, int nfiles, char **files)
+{
+	struct ingest_stats	 st, sum = { 0, 0, 0, 0 };
+	struct writer		*w = NULL;
+	sqlite3			*db;
+	enum import_rc		 rc;
+	int			 i, ex = INGEST_EXIT_OK;
+
+	if ((db = ingest_db_open(cfg)) == NULL)
+		return INGEST_EXIT_DB;
+	if ((w = writer_new(db, cfg->batch)) == NULL) {
+		ex = INGEST_EXIT_DB;
+		goto out;
+	}
+	for (i = 0; i < nfiles && !ingest_stop; i++) {
+		memset(&st, 0, sizeof(st));
+		rc = import_path(w, files[i], cfg, &st);
+		import_report(cfg, strcmp(files[i], "-") == 0 ? "stdin" :
+		    files[i], &st);
+		import_add(&sum, &st);
+		if (rc == IMPORT_DB_ERROR) {
+			ex = INGEST_EXIT_DB;
+			goto out;
+		}
+		if (rc == IMPORT_UNUSABLE || st.rejected > 0)
+			ex = INGEST_EXIT_REJECTED;
+	}
+	if (nfiles > 1)
+		import_report(cfg, "total", &sum);
+out:
+	writer_free(w);
+	sqlite3_close(db);
+	return ex;
+}

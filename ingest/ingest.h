@@ -1,0 +1,82 @@
+/*
+ * tickfeed-ingest: the commands, their shared configuration and the exit
+ * codes cron and scripts act on (documented in --help, the man page
+ * tickfeed-ingest.1 and docs/ingest.md).
+ */
+#ifndef INGEST_INGEST_H
+#define INGEST_INGEST_H
+
+#include <signal.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include <sqlite3.h>
+
+#include "writer.h"
+
+enum ingest_exit {
+	INGEST_EXIT_OK = 0,		/* everything read was stored or a duplicate */
+	INGEST_EXIT_REJECTED = 1,	/* some lines or files refused, the rest stored */
+	INGEST_EXIT_USAGE = 2,		/* bad command line */
+	INGEST_EXIT_LOCKED = 3,		/* another run holds the spool lock */
+	INGEST_EXIT_DB = 4,		/* database error: the open batch rolled back */
+	INGEST_EXIT__MAX
+};
+
+enum ingest_cmd {
+	CMD_IMPORT,
+	CMD_SIMULATE,
+	CMD_PRUNE,
+	CMD_INIT,
+	CMD_MIGRATE,
+	CMD__MAX
+};
+
+struct ingest_config {
+	enum ingest_cmd	 cmd;
+	const char	*db_path;
+	int		 verbose, quiet;
+	int		 format;	/* enum src_format, -1 = guess */
+	int		 follow;
+	const char	*spool;
+	size_t		 batch;		/* 0 = the default for the command */
+	long		 flush_ms;
+	/* simulate */
+	const char	*symbols;
+	uint64_t	 seed;
+	double		 rate;		/* ticks per second, 0 = no pacing */
+	long long	 count;		/* -1 = no limit */
+	double		 duration;	/* seconds, -1 = no limit */
+	int64_t		 start_ts;	/* -1 = the wall clock */
+	int64_t		 step_ms;
+	int		 print;		/* enum src_format, -1 = into the db */
+	/* prune */
+	long		 older_than;	/* days, -1 = not given */
+};
+
+/* Set by SIGINT/SIGTERM: finish the line, commit, leave. */
+extern volatile sig_atomic_t ingest_stop;
+
+/* Opens the configured database read-write; NULL after logging why. */
+sqlite3	*ingest_db_open(const struct ingest_config *);
+/* Stores or refuses every line of path ("-" = stdin) through w. */
+enum import_rc {
+	IMPORT_OK,		/* read to the end (lines may be rejected) */
+	IMPORT_UNUSABLE,	/* cannot open/read, or a bad CSV header */
+	IMPORT_DB_ERROR,	/* the writer failed: stop everything */
+	IMPORT_RC__MAX
+};
+enum import_rc	import_path(struct writer *, const char *path,
+		    const struct ingest_config *, struct ingest_stats *);
+/* Prints "NAME: read N, stored N, duplicate N, rejected N" (unless -q). */
+void	import_report(const struct ingest_config *, const char *name,
+	    const struct ingest_stats *);
+
+int	cmd_import(const struct ingest_config *, int nfiles, char **files);
+int	cmd_spool(const struct ingest_config *);
+int	cmd_simulate(const struct ingest_config *);
+int	cmd_prune(const struct ingest_config *);
+int	cmd_init(const struct ingest_config *);
+int	cmd_migrate(const struct ingest_config *);
+
+#endif

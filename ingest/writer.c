@@ -1,0 +1,372 @@
+#include <stdlib.h>
+#include <string.h>
+
+#include "candles.h"
+#include "log.h"
+#include "timeutil.h"
+#include "writer.h"
+
+enum writer_stmt {
+	W_BEGIN,
+	W_COMMIT,
+	W_ROLLBACK,
+	W_TICK,
+	W_SYM_INSERT,
+	W_SYM_SELECT,
+	W_SYM_UPDATE,
+	W_STMT__MAX
+};
+
+static const char *const writer_sql[W_STMT__MAX] = {
+	[W_BEGIN] = "BEGIN IMMEDIATE",
+	[W_COMMIT] = "COMMIT",
+	[W_ROLLBACK] = "ROLLBACK",
+	[W_TICK] = "INSERT INTO ticks (symbol_id, ts, price, size, nkey)"
+	    " VALUES (?1, ?2, ?3, ?4, ?5)"
+	    " ON CONFLICT (symbol_id, ts, nkey) DO NOTHING",
+	[W_SYM_INSERT] = "INSERT INTO symbols (symbol) VALUES (?1)"
+	    " ON CONFLICT (symbol) DO NOTHING",
+	[W_SYM_SELECT] = "SELECT id FROM symbols WHERE symbol = ?1",
+	/* A batch's ids are newer than any stored: ties in ts go to it. */
+	[W_SYM_UPDATE] = "UPDATE symbols SET"
+	    " tick_count = tick_count + ?2,"
+	    " decimals = max(decimals, ?3),"
+	    " last_id = CASE WHEN ?4 >= last_ts THEN ?5 ELSE last_id END,"
+	    " last_price = CASE WHEN ?4 >= last_ts THEN ?6 ELSE last_price END,"
+	    " last_size = CASE WHEN ?4 >= last_ts THEN ?7 ELSE last_size END,"
+	    " last_ts = max(last_ts, ?4)"
+	    " WHERE id = ?1",
+};
+
+/* A symbol known to this writer, and what the open batch did to it. */
+struct wsym {
+	char	 name[SYMBOL_MAX + 1];
+	int64_t	 id;
+	int64_t	 added;
+	int	 decimals;
+	int64_t	 last_ts, last_id, last_price, last_size;
+};
+
+struct writer {
+	sqlite3		*db;
+	sqlite3_stmt	*st[W_STMT__MAX];
+	size_t		 batch, pending;
+	int64_t		 opened_ms;
+	int		 in_txn;
+	struct wsym	*syms;
+	size_t		 nsyms, cap;
+	uint32_t	*sidx;		/* open addressing: sym + 1, 0 free */
+	size_t		 sicap;
+	size_t		*touched;	/* syms with added > 0 */
+	size_t		 ntouched;
+	struct candles	 candles;
+};
+
+static int
+writer_fail(struct writer *w, const char *what)
+{
+	log_warnx("database: %s: %s", what, sqlite3_errmsg(w->db));
+	return -1;
+}
+
+struct writer *
+writer_new(sqlite3 *db, size_t batch)
+{
+	struct writer	*w;
+	int		 i;
+
+	if ((w = calloc(1, sizeof(*w))) == NULL)
+		return NULL;
+	w->db = db;
+	w->batch = batch > 0 ? batch : WRITER_BATCH_DEFAULT;
+	for (i = 0; i < W_STMT__MAX; i++)
+		if (sqlite3_prepare_v3(db, writer_sql[i], -1,
+		    SQLITE_PREPARE_PERSISTENT, &w->st[i], NULL) != SQLITE_OK) {
+			writer_fail(w, "prepare");
+			goto fail;
+		}
+	if (candles_init(&w->candles, db) == -1) {
+		writer_fail(w, "prepare");
+		goto fail;
+	}
+	return w;
+fail:
+	writer_free(w);
+	return NULL;
+}
+
+/* Runs a statement without results; 0 or -1. */
+static int
+writer_exec(struct writer *w, enum writer_stmt s)
+{
+	int rc;
+
+	rc = sqlite3_step(w->st[s]);
+	sqlite3_reset(w->st[s]);
+	return rc == SQLITE_DONE ? 0 : writer_fail(w, writer_sql[s]);
+}
+
+/* Forgets the batch; symbol ids may have been rolled back too. */
+static void
+writer_forget(struct writer *w)
+{
+	w->in_txn = 0;
+	w->pending = 0;
+	w->ntouched = 0;
+	w->nsyms = 0;
+	if (w->sidx != NULL)
+		memset(w->sidx, 0, w->sicap * sizeof(w->sidx[0]));
+	candles_clear(&w->candles);
+}
+
+static void
+writer_rollback(struct writer *w)
+{
+	if (w->in_txn && sqlite3_get_autocommit(w->db) == 0)
+		(void)writer_exec(w, W_ROLLBACK);
+	writer_forget(w);
+}
+
+void
+writer_free(struct writer *w)
+{
+	int i;
+
+	if (w == NULL)
+		return;
+	writer_rollback(w);
+	candles_free(&w->candles);
+	for (i = 0; i < W_STMT__MAX; i++)
+		sqlite3_finalize(w->st[i]);
+	free(w->syms);
+	free(w->sidx);
+	free(w->touched);
+	free(w);
+}
+
+static uint32_t
+writer_hash(const char *s)
+{
+	uint32_t h = 2166136261u;
+
+	for (; *s != '\0'; s++)
+		h = (h ^ (unsigned char)*s) * 16777619u;
+	return h;
+}
+
+/* Room for one more symbol; 0 or -1 (ENOMEM). */
+static int
+writer_sym_grow(struct writer *w)
+{
+	struct wsym	*syms;
+	size_t		*touched;
+	uint32_t	*sidx;
+	size_t		 cap = w->cap ? w->cap * 2 : 64, i, s;
+
+	if ((syms = realloc(w->syms, cap * sizeof(*syms))) == NULL)
+		return -1;
+	w->syms = syms;
+	if ((touched = realloc(w->touched, cap * sizeof(*touched))) == NULL)
+		return -1;
+	w->touched = touched;
+	if ((sidx = calloc(cap * 2, sizeof(*sidx))) == NULL)
+		return -1;
+	free(w->sidx);
+	w->sidx = sidx;
+	w->cap = cap;
+	w->sicap = cap * 2;
+	for (i = 0; i < w->nsyms; i++) {
+		s = writer_hash(syms[i].name) & (w->sicap - 1);
+		while (sidx[s] != 0)
+			s = (s + 1) & (w->sicap - 1);
+		sidx[s] = (uint32_t)i + 1;
+	}
+	return 0;
+}
+
+/* The symbols row for name, created in the open transaction if new. */
+static int
+writer_sym_load(struct writer *w, const char *name, int64_t *id)
+{
+	sqlite3_stmt	*sel = w->st[W_SYM_SELECT];
+	int		 rc;
+
+	sqlite3_bind_text(w->st[W_SYM_INSERT], 1, name, -1, SQLITE_STATIC);
+	if (writer_exec(w, W_SYM_INSERT) == -1)
+		return -1;
+	sqlite3_bind_text(sel, 1, name, -1, SQLITE_STATIC);
+	rc = sqlite3_step(sel);
+	if (rc == SQLITE_ROW)
+		*id = sqlite3_column_int64(sel, 0);
+	sqlite3_reset(sel);
+	return rc == SQLITE_ROW ? 0 : writer_fail(w, writer_sql[W_SYM_SELECT]);
+}
+
+/* The writer's entry for name; NULL on error (logged). */
+static struct wsym *
+writer_sym(struct writer *w, const char *name)
+{
+	struct wsym	*ws;
+	size_t		 s;
+
+	if (w->sicap > 0) {
+		s = writer_hash(name) & (w->sicap - 1);
+		for (; w->sidx[s] != 0; s = (s + 1) & (w->sicap - 1))
+			if (strcmp(w->syms[w->sidx[s] - 1].name, name) == 0)
+				return &w->syms[w->sidx[s] - 1];
+	}
+	if (w->nsyms == w->cap && writer_sym_grow(w) == -1) {
+		log_warnx("out of memory");
+		return NULL;
+	}
+	ws = &w->syms[w->nsyms];
+	memset(ws, 0, sizeof(*ws));
+	strcpy(ws->name, name);
+	if (writer_sym_load(w, name, &ws->id) == -1)
+		return NULL;
+	s = writer_hash(name) & (w->sicap - 1);
+	while (w->sidx[s] != 0)
+		s = (s + 1) & (w->sicap - 1);
+	w->sidx[s] = (uint32_t)w->nsyms + 1;
+	w->nsyms++;
+	return ws;
+}
+
+/* Notes a stored tick in its symbol's batch state. */
+static void
+writer_sym_note(struct writer *w, struct wsym *ws, const struct tick *t,
+    int64_t id)
+{
+	if (ws->added++ == 0) {
+		w->touched[w->ntouched++] = (size_t)(ws - w->syms);
+		ws->decimals = t->decimals;
+	} else if (t->ts < ws->last_ts)
+		goto decimals;
+	ws->last_ts = t->ts;
+	ws->last_id = id;
+	ws->last_price = t->price;
+	ws->last_size = t->size;
+decimals:
+	if (t->decimals > ws->decimals)
+		ws->decimals = t->decimals;
+}
+
+static int
+writer_begin(struct writer *w)
+{
+	if (writer_exec(w, W_BEGIN) == -1)
+		return -1;
+	w->in_txn = 1;
+	w->pending = 0;
+	w->opened_ms = time_mono_ms();
+	return 0;
+}
+
+/* Inserts t; *id is its new id, or 0 when it was a duplicate. */
+static int
+writer_insert(struct writer *w, int64_t symbol_id, const struct tick *t,
+    int64_t *id)
+{
+	sqlite3_stmt	*st = w->st[W_TICK];
+	int		 rc;
+
+	sqlite3_bind_int64(st, 1, symbol_id);
+	sqlite3_bind_int64(st, 2, t->ts);
+	sqlite3_bind_int64(st, 3, t->price);
+	sqlite3_bind_int64(st, 4, t->size);
+	sqlite3_bind_int64(st, 5, t->nkey);
+	rc = sqlite3_step(st);
+	sqlite3_reset(st);
+	if (rc != SQLITE_DONE)
+		return writer_fail(w, "insert tick");
+	*id = sqlite3_changes(w->db) > 0 ? sqlite3_last_insert_rowid(w->db) : 0;
+	return 0;
+}
+
+int
+writer_add(struct writer *w, const struct tick *t, struct ingest_stats *st)
+{
+	struct wsym	*ws;
+	int64_t		 id;
+
+	if (!w->in_txn && writer_begin(w) == -1)
+		return -1;
+	if ((ws = writer_sym(w, t->symbol)) == NULL ||
+	    writer_insert(w, ws->id, t, &id) == -1)
+		goto fail;
+	if (id == 0)
+		st->duplicate++;
+	else {
+		st->stored++;
+		writer_sym_note(w, ws, t, id);
+		if (candles_add(&w->candles, ws->id, t->ts, t->price, t->size,
+		    id) == -1) {
+			log_warnx("out of memory");
+			goto fail;
+		}
+	}
+	if (++w->pending >= w->batch)
+		return writer_commit(w);
+	return 0;
+fail:
+	writer_rollback(w);
+	return -1;
+}
+
+/* Writes each touched symbol's batch state into its row. */
+static int
+writer_sym_flush(struct writer *w)
+{
+	sqlite3_stmt	*st = w->st[W_SYM_UPDATE];
+	struct wsym	*ws;
+	size_t		 i;
+
+	for (i = 0; i < w->ntouched; i++) {
+		ws = &w->syms[w->touched[i]];
+		sqlite3_bind_int64(st, 1, ws->id);
+		sqlite3_bind_int64(st, 2, ws->added);
+		sqlite3_bind_int(st, 3, ws->decimals);
+		sqlite3_bind_int64(st, 4, ws->last_ts);
+		sqlite3_bind_int64(st, 5, ws->last_id);
+		sqlite3_bind_int64(st, 6, ws->last_price);
+		sqlite3_bind_int64(st, 7, ws->last_size);
+		if (writer_exec(w, W_SYM_UPDATE) == -1)
+			return -1;
+		ws->added = 0;
+	}
+	w->ntouched = 0;
+	return 0;
+}
+
+int
+writer_commit(struct writer *w)
+{
+	if (!w->in_txn)
+		return 0;
+	if (writer_sym_flush(w) == -1)
+		goto fail;
+	if (candles_flush(&w->candles) == -1) {
+		writer_fail(w, "upsert candle");
+		goto fail;
+	}
+	if (writer_exec(w, W_COMMIT) == -1)
+		goto fail;
+	w->in_txn = 0;
+	w->pending = 0;
+	return 0;
+fail:
+	writer_rollback(w);
+	return -1;
+}
+
+size_t
+writer_pending(const struct writer *w)
+{
+	return w->in_txn ? w->pending : 0;
+}
+
+int64_t
+writer_opened_ms(const struct writer *w)
+{
+	return w->opened_ms;
+}

@@ -1,0 +1,48 @@
+/*
+ * The single writer: stores ticks in batches, one transaction each
+ * (BEGIN IMMEDIATE ... COMMIT).  In the same transaction it keeps the
+ * symbols rows (decimals, tick_count, the newest tick by ts) and the
+ * 1-minute candles.  A tick whose natural key (symbol, ts, nkey) is
+ * already stored is counted as a duplicate and changes nothing.  ids
+ * rise in commit order because only one transaction writes at a time.
+ */
+#ifndef INGEST_WRITER_H
+#define INGEST_WRITER_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include <sqlite3.h>
+
+#include "tick.h"
+
+#define WRITER_BATCH_DEFAULT	10000
+
+struct ingest_stats {
+	long long	read;		/* records seen (ticks + rejected) */
+	long long	stored;
+	long long	duplicate;
+	long long	rejected;
+};
+
+struct writer;
+
+/* A writer on db (not owned); commits every batch ticks.  NULL on error. */
+struct writer	*writer_new(sqlite3 *db, size_t batch);
+/* Rolls back what is not committed, then frees. */
+void		 writer_free(struct writer *);
+
+/*
+ * Stores t (or counts it as a duplicate) in *st, opening a transaction
+ * if none is open and committing when the batch is full.  Returns 0, or
+ * -1 on a database error (logged; the open batch is rolled back).
+ */
+int		 writer_add(struct writer *, const struct tick *t,
+		    struct ingest_stats *st);
+/* Commits the open batch, if any; 0 or -1 (logged, rolled back). */
+int		 writer_commit(struct writer *);
+/* Ticks in the open batch, and when (time_mono_ms) it was opened. */
+size_t		 writer_pending(const struct writer *);
+int64_t		 writer_opened_ms(const struct writer *);
+
+#endif
