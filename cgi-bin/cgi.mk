@@ -1,0 +1,38 @@
+# cgi-bin/: the FastCGI app.  Every object but main.o goes into libapp.a,
+# which the unit tests and fuzzers link (tests/tests.mk).
+APP_SRCS := $(filter-out cgi-bin/main.c,$(wildcard cgi-bin/*.c))
+APP_OBJS := $(APP_SRCS:%.c=$(BUILD)/obj/%.o)
+LIBAPP   := $(BUILD)/libapp.a
+APP_BIN  := $(BUILD)/bin/tickfeed.fcgi
+LDLIBS_APP = -lfcgi -luriparser
+
+TEST_LIBS   += $(LIBAPP)
+TEST_LDLIBS += $(LDLIBS_APP)
+
+all: $(APP_BIN) cgi-bin/tickfeed.fcgi
+
+$(LIBAPP): $(APP_OBJS)
+	rm -f $@
+	$(AR) rcs $@ $^
+
+$(APP_BIN): $(BUILD)/obj/cgi-bin/main.o $(LIBAPP) $(LIBTICKFEED)
+	@mkdir -p $(dir $@)
+	$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS_APP) $(LDLIBS_DB) $(LDLIBS_JSON) \
+	    $(LDLIBS)
+
+# The built app also lands beside its sources, where the Apache
+# snippets (conf/) and shared hosting expect it.
+cgi-bin/tickfeed.fcgi: $(APP_BIN)
+	cp $< $@
+
+.PHONY: install-cgi
+install: install-cgi
+install-cgi: $(APP_BIN)
+	install -d $(DESTDIR)$(SBINDIR) $(DESTDIR)$(DATADIR)/conf \
+	    $(DESTDIR)$(DATADIR)/www
+	install -m 755 $(APP_BIN) $(DESTDIR)$(SBINDIR)/tickfeed.fcgi
+	cp -R conf/. $(DESTDIR)$(DATADIR)/conf/
+	cp -R www/. $(DESTDIR)$(DATADIR)/www/
+
+demo: all
+	scripts/demo.sh

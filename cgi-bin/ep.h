@@ -1,0 +1,44 @@
+/*
+ * Endpoint handlers, one file each (ep_NAME.c).  A handler runs after
+ * routing, method and query checks (and worker_ready() for ROUTE_DB
+ * routes), with the parsed query in req->params.  It answers through
+ * reply.h and returns HANDLER_DONE, or keeps the request (HANDLER_PARKED)
+ * and arranges for req_finish() later.
+ */
+#ifndef TICKFEED_EP_H
+#define TICKFEED_EP_H
+
+#include "jsonw.h"
+#include "req.h"
+#include "worker.h"
+
+enum handler_result	ep_symbols(struct req *, struct worker *);
+enum handler_result	ep_quotes(struct req *, struct worker *);
+enum handler_result	ep_ticks(struct req *, struct worker *);
+enum handler_result	ep_candles(struct req *, struct worker *);
+enum handler_result	ep_health(struct req *, struct worker *);
+enum handler_result	ep_metrics(struct req *, struct worker *);
+/* The waiting endpoints (cgi-bin/ep_poll.c, ep_stream.c). */
+enum handler_result	ep_poll(struct req *, struct worker *);
+enum handler_result	ep_stream(struct req *, struct worker *);
+
+/*
+ * Shared by the read endpoints: sends jw's bytes (taken) as a 200 JSON
+ * answer with an ETag and keeps it in the worker's cache until the next
+ * commit or until expires_ms (0: no time limit).  500 if jw failed.
+ */
+void	ep_send(struct req *, struct worker *, struct jw *, int64_t expires_ms);
+/* The same for answers that are neither cached nor given an ETag. */
+void	ep_send_uncached(struct req *, struct jw *);
+
+/*
+ * Looks up a symbol: its id and print decimals.  1 found, 0 unknown,
+ * -1 SQL error (worker_fail() already called).
+ */
+int	ep_symbol_lookup(struct worker *, const char *symbol,
+	    long long *id, int *decimals);
+
+/* The newest tick time over all symbols: 1 found, 0 none, -1 error. */
+int	ep_newest_tick(struct worker *, long long *ts);
+
+#endif

@@ -1,0 +1,34 @@
+/*
+ * GET /api/v1/health
+ *
+ * {"status":"ok","cursor":N,"newest_tick_ts":MS,"newest_tick_age_ms":MS}
+ * (both times null while the store is empty).  A database that cannot be
+ * used answers 503 with the reason before this handler runs.
+ */
+#include "ep.h"
+#include "jsonw.h"
+
+enum handler_result
+ep_health(struct req *req, struct worker *w)
+{
+	struct jw	 jw;
+	long long	 cursor, ts = 0;
+	int		 have;
+
+	if (worker_begin(w, &cursor) == -1 ||
+	    (have = ep_newest_tick(w, &ts)) == -1 || worker_end(w) == -1) {
+		reply_db_unavailable(req, w);
+		return HANDLER_DONE;
+	}
+	jw_init(&jw);
+	jw_obj_open(&jw);
+	jw_kv_strz(&jw, "status", "ok");
+	jw_kv_int(&jw, "cursor", cursor);
+	jw_key(&jw, "newest_tick_ts");
+	have ? jw_int(&jw, ts) : jw_null(&jw);
+	jw_key(&jw, "newest_tick_age_ms");
+	have ? jw_int(&jw, app_now_ms() - ts) : jw_null(&jw);
+	jw_obj_close(&jw);
+	ep_send_uncached(req, &jw);
+	return HANDLER_DONE;
+}

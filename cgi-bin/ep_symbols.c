@@ -1,0 +1,148 @@
+/*
+ * GET /api/v1/symbols
+ *
+ * {"cursor":N,"symbols":[{"symbol":S,"price":P,"prev_close":P,"change":P,
+ *   "change_pct":F,"ticks":N,"last_ts":MS,"last_id":ID}]}
+ *
+ * prev_close is the close of the symbol's last 1m candle before today's
+ * 00:00 UTC, or, for a symbol first traded today, the open of its first
+ * candle today; null (with change and change_pct) when it has no candle.
+ * change = price - prev_close, exact; change_pct = 100 * change /
+ * prev_close rounded half away from zero to 2 decimals (null when
+ * prev_close is 0).  The answer is cached until the next commit or the
+ * next midnight UTC, whichever comes first.
+ */
+#include "ep.h"
+
+#define DAY_MS		86400000LL
+#define PCT_MAX		900000000000LL	/* hundredths; bigger is null */
+
+static const char sql_prev_close[] =
+    "SELECT coalesce("
+    "(SELECT close FROM candles_1m WHERE symbol_id = ?1 AND t < ?2"
+    " ORDER BY t DESC LIMIT 1),"
+    "(SELECT open FROM candles_1m WHERE symbol_id = ?1 AND t >= ?2"
+    " ORDER BY t LIMIT 1))";
+
+/* 1 and *out set, 0 when the symbol has no candle, -1 on error. */
+static int
+symbols_prev_close(struct worker *w, long long id, int64_t day0,
+    int64_t *out)
+{
+	sqlite3_stmt *st;
+
+	st = worker_stmt(w, STMT_PREV_CLOSE, sql_prev_close);
+	if (st == NULL || sqlite3_bind_int64(st, 1, id) != SQLITE_OK ||
+	    sqlite3_bind_int64(st, 2, day0) != SQLITE_OK ||
+	    sqlite3_step(st) != SQLITE_ROW)
+		return worker_fail(w, "prev_close");
+	if (sqlite3_column_type(st, 0) == SQLITE_NULL) {
+		sqlite3_reset(st);
+		return 0;
+	}
+	*out = sqlite3_column_int64(st, 0);
+	sqlite3_reset(st);
+	return 1;
+}
+
+/* 100 * change / prev in hundredths, half away from zero; -1 if unfit. */
+static int
+symbols_pct(int64_t change, int64_t prev, int64_t *out)
+{
+	__int128	num = (__int128)change * 10000, q, r;
+
+	if (prev == 0)
+		return -1;
+	q = num / prev;
+	r = num % prev;
+	if (2 * (r < 0 ? -r : r) >= (prev < 0 ? -(__int128)prev : prev))
+		q += (num < 0) == (prev < 0) ? 1 : -1;
+	if (q > PCT_MAX || q < -PCT_MAX)
+		return -1;
+	*out = (int64_t)q;
+	return 0;
+}
+
+static void
+symbols_change(struct jw *jw, int have, int64_t price, int64_t prev, int dec)
+{
+	int64_t pct;
+
+	jw_key(jw, "prev_close");
+	have ? jw_price(jw, prev, dec) : jw_null(jw);
+	jw_key(jw, "change");
+	have ? jw_price(jw, price - prev, dec) : jw_null(jw);
+	jw_key(jw, "change_pct");
+	if (have && symbols_pct(price - prev, prev, &pct) == 0)
+		jw_cents(jw, pct);
+	else
+		jw_null(jw);
+}
+
+/* One symbol row (id, symbol, decimals, tick_count, last_*). 0 or -1. */
+static int
+symbols_row(struct worker *w, sqlite3_stmt *st, int64_t day0, struct jw *jw)
+{
+	int64_t	 price = sqlite3_column_int64(st, 6), prev = 0;
+	int	 dec = sqlite3_column_int(st, 2), have = 0;
+
+	if (sqlite3_column_int64(st, 4) > 0 && (have = symbols_prev_close(w,
+	    sqlite3_column_int64(st, 0), day0, &prev)) == -1)
+		return -1;
+	jw_obj_open(jw);
+	jw_kv_strz(jw, "symbol", (const char *)sqlite3_column_text(st, 1));
+	jw_key(jw, "price");
+	sqlite3_column_int64(st, 4) > 0 ? jw_price(jw, price, dec) :
+	    jw_null(jw);
+	symbols_change(jw, have, price, prev, dec);
+	jw_kv_int(jw, "ticks", sqlite3_column_int64(st, 3));
+	jw_kv_int(jw, "last_ts", sqlite3_column_int64(st, 5));
+	jw_kv_int(jw, "last_id", sqlite3_column_int64(st, 4));
+	jw_obj_close(jw);
+	return 0;
+}
+
+static int
+symbols_list(struct worker *w, int64_t day0, struct jw *jw)
+{
+	sqlite3_stmt	*st;
+	int		 rc;
+
+	st = worker_stmt(w, STMT_SYMBOLS_LIST, "SELECT id, symbol, "
+	    "decimals, tick_count, last_id, last_ts, last_price FROM symbols "
+	    "ORDER BY symbol");
+	if (st == NULL)
+		return worker_fail(w, "symbols");
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW)
+		if (symbols_row(w, st, day0, jw) == -1)
+			return -1;
+	if (rc != SQLITE_DONE)
+		return worker_fail(w, "symbols");
+	return 0;
+}
+
+enum handler_result
+ep_symbols(struct req *req, struct worker *w)
+{
+	struct jw	 jw;
+	long long	 cursor;
+	int64_t		 now = app_now_ms(), day0 = now - now % DAY_MS;
+
+	jw_init(&jw);
+	if (worker_begin(w, &cursor) == -1)
+		goto dbfail;
+	jw_obj_open(&jw);
+	jw_kv_int(&jw, "cursor", cursor);
+	jw_key(&jw, "symbols");
+	jw_arr_open(&jw);
+	if (symbols_list(w, day0, &jw) == -1 || worker_end(w) == -1)
+		goto dbfail;
+	jw_arr_close(&jw);
+	jw_obj_close(&jw);
+	ep_send(req, w, &jw, day0 + DAY_MS);
+	return HANDLER_DONE;
+dbfail:
+	jw_free(&jw);
+	reply_db_unavailable(req, w);
+	return HANDLER_DONE;
+}

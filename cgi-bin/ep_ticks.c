@@ -1,0 +1,142 @@
+/*
+ * GET /api/v1/ticks?symbol=S[&since=ID][&from=T][&to=T][&limit=N]
+ *
+ * {"cursor":N,"symbol":S,"ticks":[{"id":ID,"ts":MS,"price":P,"size":Z}],
+ *  "next":ID,"more":BOOL}
+ *
+ * The symbol's ticks with id > since (default 0) and from <= ts < to
+ * (defaults: all time), oldest first by id (the commit order: a late tick
+ * comes where it arrived), at most limit (default 100, 1..10000).  next is
+ * the id of the last tick listed (since when none); more says whether
+ * another page follows: ask again with since=next.  since beyond the
+ * cursor is 400; since older than pruned history (meta pruned_through_id)
+ * is 410, never a silent gap.
+ */
+#include "ep.h"
+#include "timeutil.h"
+
+#define TICKS_LIMIT_DEFAULT	100
+
+static const char sql_ticks[] =
+    "SELECT id, ts, price, size FROM ticks"
+    " WHERE symbol_id = ?1 AND id > ?2 AND ts >= ?3 AND ts < ?4"
+    " ORDER BY id LIMIT ?5";
+
+struct ticks_q {
+	long long	 symbol_id;
+	int		 decimals;
+	int64_t		 since, from, to, limit;
+};
+
+/* Lists the ticks; 0, or -1 after worker_fail(). */
+static int
+ticks_list(struct worker *w, const struct ticks_q *q, struct jw *jw)
+{
+	sqlite3_stmt	*st;
+	struct tick	 t = { .decimals = q->decimals };
+	int64_t		 n = 0, next = q->since;
+	int		 rc = SQLITE_DONE;
+
+	st = worker_stmt(w, STMT_TICKS, sql_ticks);
+	if (st == NULL || sqlite3_bind_int64(st, 1, q->symbol_id) ||
+	    sqlite3_bind_int64(st, 2, q->since) ||
+	    sqlite3_bind_int64(st, 3, q->from) ||
+	    sqlite3_bind_int64(st, 4, q->to) ||
+	    sqlite3_bind_int64(st, 5, q->limit + 1))
+		return worker_fail(w, "ticks");
+	jw_key(jw, "ticks");
+	jw_arr_open(jw);
+	while (n < q->limit && (rc = sqlite3_step(st)) == SQLITE_ROW) {
+		t.id = next = sqlite3_column_int64(st, 0);
+		t.ts = sqlite3_column_int64(st, 1);
+		t.price = sqlite3_column_int64(st, 2);
+		t.size = sqlite3_column_int64(st, 3);
+		jw_tick(jw, &t);
+		n++;
+	}
+	if (n == q->limit)
+		rc = sqlite3_step(st);
+	if (rc != SQLITE_ROW && rc != SQLITE_DONE)
+		return worker_fail(w, "ticks");
+	jw_arr_close(jw);
+	jw_kv_int(jw, "next", next);
+	jw_key(jw, "more");
+	jw_bool(jw, rc == SQLITE_ROW);
+	sqlite3_reset(st);
+	return 0;
+}
+
+/*
+ * The checks that need the store: the symbol, the cursor range.  Returns
+ * HTTP_OK, an error already answered (any other status), or -1 after a
+ * database failure.
+ */
+static int
+ticks_check(struct req *req, struct worker *w, struct ticks_q *q,
+    long long cursor)
+{
+	long long	pruned;
+	int		rc;
+
+	if ((rc = ep_symbol_lookup(w, req->params.symbol, &q->symbol_id,
+	    &q->decimals)) == -1)
+		return -1;
+	if (rc == 0) {
+		reply_error(req, HTTP_NOT_FOUND, "unknown_symbol",
+		    "unknown symbol '%s'", req->params.symbol);
+		return HTTP_NOT_FOUND;
+	}
+	if (q->since > cursor) {
+		reply_error(req, HTTP_BAD_REQUEST, "bad_cursor", "since is "
+		    "beyond the newest tick id %lld", cursor);
+		return HTTP_BAD_REQUEST;
+	}
+	if (db_meta_get(w->db, "pruned_through_id", 0, &pruned) == -1)
+		return worker_fail(w, "meta");
+	if ((req->params.present & PBIT(P_SINCE)) && q->since < pruned) {
+		reply_error(req, HTTP_GONE, "cursor_pruned", "ticks up to id "
+		    "%lld were pruned; since must be >= %lld", pruned, pruned);
+		return HTTP_GONE;
+	}
+	return HTTP_OK;
+}
+
+enum handler_result
+ep_ticks(struct req *req, struct worker *w)
+{
+	const struct params	*p = &req->params;
+	struct ticks_q		 q;
+	struct jw		 jw;
+	long long		 cursor;
+	int			 rc;
+
+	q.since = p->present & PBIT(P_SINCE) ? p->since : 0;
+	q.from = p->present & PBIT(P_FROM) ? p->from : TS_MIN;
+	q.to = p->present & PBIT(P_TO) ? p->to : TS_MAX + 1;
+	q.limit = p->present & PBIT(P_LIMIT) ? p->limit : TICKS_LIMIT_DEFAULT;
+	if (q.from >= q.to) {
+		reply_error(req, HTTP_BAD_REQUEST, "bad_value",
+		    "from must be before to");
+		return HANDLER_DONE;
+	}
+	jw_init(&jw);
+	if (worker_begin(w, &cursor) == -1 ||
+	    (rc = ticks_check(req, w, &q, cursor)) == -1)
+		goto dbfail;
+	if (rc != HTTP_OK) {
+		worker_end(w);
+		return HANDLER_DONE;
+	}
+	jw_obj_open(&jw);
+	jw_kv_int(&jw, "cursor", cursor);
+	jw_kv_strz(&jw, "symbol", p->symbol);
+	if (ticks_list(w, &q, &jw) == -1 || worker_end(w) == -1)
+		goto dbfail;
+	jw_obj_close(&jw);
+	ep_send(req, w, &jw, 0);
+	return HANDLER_DONE;
+dbfail:
+	jw_free(&jw);
+	reply_db_unavailable(req, w);
+	return HANDLER_DONE;
+}

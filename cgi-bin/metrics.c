@@ -1,0 +1,132 @@
+#include <stdarg.h>
+#include <stdio.h>
+
+#include "metrics.h"
+#include "routes.h"
+
+/* Upper bounds of the latency buckets, in microseconds (+Inf implied). */
+static const int64_t metrics_bounds_us[] = {
+	500, 1000, 2500, 5000, 10000, 25000, 50000, 100000, 250000, 500000,
+	1000000, 2500000, 5000000, 10000000, 30000000,
+};
+#define NBOUNDS	(sizeof(metrics_bounds_us) / sizeof(metrics_bounds_us[0]))
+
+static uint64_t	metrics_requests[ROUTE__MAX + 1][HTTP_STATUS__MAX];
+static uint64_t	metrics_buckets[ROUTE__MAX + 1][NBOUNDS + 1];
+static uint64_t	metrics_sum_us[ROUTE__MAX + 1];
+static long	metrics_waiting_n;
+
+void
+metrics_record(int route, enum http_status st, int64_t elapsed_us)
+{
+	size_t b;
+
+	if (route < 0 || route > ROUTE__MAX)
+		route = ROUTE__MAX;
+	if ((unsigned)st >= HTTP_STATUS__MAX)
+		st = HTTP_INTERNAL_ERROR;
+	if (elapsed_us < 0)
+		elapsed_us = 0;
+	for (b = 0; b < NBOUNDS && elapsed_us > metrics_bounds_us[b]; b++)
+		;
+	__atomic_fetch_add(&metrics_requests[route][st], 1, __ATOMIC_RELAXED);
+	__atomic_fetch_add(&metrics_buckets[route][b], 1, __ATOMIC_RELAXED);
+	__atomic_fetch_add(&metrics_sum_us[route], (uint64_t)elapsed_us,
+	    __ATOMIC_RELAXED);
+}
+
+void
+metrics_waiting_add(int delta)
+{
+	__atomic_fetch_add(&metrics_waiting_n, delta, __ATOMIC_RELAXED);
+}
+
+long
+metrics_waiting(void)
+{
+	return __atomic_load_n(&metrics_waiting_n, __ATOMIC_RELAXED);
+}
+
+static const char *
+metrics_route_name(int r)
+{
+	return r < ROUTE__MAX ? routes[r].path : "none";
+}
+
+__attribute__((format(printf, 2, 3)))
+static void
+metrics_line(struct jw *out, const char *fmt, ...)
+{
+	char	line[256];
+	int	n;
+	va_list	ap;
+
+	va_start(ap, fmt);
+	n = vsnprintf(line, sizeof(line), fmt, ap);
+	va_end(ap);
+	if (n > 0 && (size_t)n < sizeof(line))
+		jw_raw(out, line, (size_t)n);
+}
+
+static void
+metrics_write_requests(struct jw *out)
+{
+	uint64_t	v;
+	int		r, s;
+
+	jw_rawz(out, "# HELP tickfeed_requests_total HTTP requests answered, "
+	    "by endpoint and status.\n# TYPE tickfeed_requests_total counter\n");
+	for (r = 0; r <= ROUTE__MAX; r++)
+		for (s = 0; s < HTTP_STATUS__MAX; s++) {
+			v = __atomic_load_n(&metrics_requests[r][s],
+			    __ATOMIC_RELAXED);
+			if (v > 0)
+				metrics_line(out, "tickfeed_requests_total{"
+				    "endpoint=\"%s\",status=\"%d\"} %llu\n",
+				    metrics_route_name(r),
+				    http_status_code((enum http_status)s),
+				    (unsigned long long)v);
+		}
+}
+
+static void
+metrics_write_histogram(struct jw *out, int r)
+{
+	uint64_t	cum = 0;
+	size_t		b;
+
+	for (b = 0; b <= NBOUNDS; b++) {
+		cum += __atomic_load_n(&metrics_buckets[r][b],
+		    __ATOMIC_RELAXED);
+		if (b < NBOUNDS)
+			metrics_line(out, "tickfeed_request_duration_seconds_"
+			    "bucket{endpoint=\"%s\",le=\"%g\"} %llu\n",
+			    metrics_route_name(r),
+			    (double)metrics_bounds_us[b] / 1e6,
+			    (unsigned long long)cum);
+	}
+	metrics_line(out, "tickfeed_request_duration_seconds_bucket{endpoint="
+	    "\"%s\",le=\"+Inf\"} %llu\n", metrics_route_name(r),
+	    (unsigned long long)cum);
+	metrics_line(out, "tickfeed_request_duration_seconds_sum{endpoint="
+	    "\"%s\"} %.6f\n", metrics_route_name(r),
+	    (double)__atomic_load_n(&metrics_sum_us[r], __ATOMIC_RELAXED) / 1e6);
+	metrics_line(out, "tickfeed_request_duration_seconds_count{endpoint="
+	    "\"%s\"} %llu\n", metrics_route_name(r), (unsigned long long)cum);
+}
+
+void
+metrics_write(struct jw *out)
+{
+	int r;
+
+	metrics_write_requests(out);
+	jw_rawz(out, "# HELP tickfeed_request_duration_seconds Time from "
+	    "accept to the end of the answer.\n"
+	    "# TYPE tickfeed_request_duration_seconds histogram\n");
+	for (r = 0; r <= ROUTE__MAX; r++)
+		metrics_write_histogram(out, r);
+	jw_rawz(out, "# HELP tickfeed_waiting_clients Long-poll and stream "
+	    "requests parked now.\n# TYPE tickfeed_waiting_clients gauge\n");
+	metrics_line(out, "tickfeed_waiting_clients %ld\n", metrics_waiting());
+}

@@ -1,0 +1,230 @@
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <jansson.h>
+
+#include "log.h"
+#include "req.h"
+#include "reply.h"
+
+#define HEAD_MAX	1024	/* our heads are a few hundred bytes */
+
+static const struct {
+	int		 code;
+	const char	*reason;
+} http_statuses[HTTP_STATUS__MAX] = {
+	[HTTP_OK] = { 200, "OK" },
+	[HTTP_NO_CONTENT] = { 204, "No Content" },
+	[HTTP_NOT_MODIFIED] = { 304, "Not Modified" },
+	[HTTP_BAD_REQUEST] = { 400, "Bad Request" },
+	[HTTP_NOT_FOUND] = { 404, "Not Found" },
+	[HTTP_METHOD_NOT_ALLOWED] = { 405, "Method Not Allowed" },
+	[HTTP_GONE] = { 410, "Gone" },
+	[HTTP_PAYLOAD_TOO_LARGE] = { 413, "Content Too Large" },
+	[HTTP_URI_TOO_LONG] = { 414, "URI Too Long" },
+	[HTTP_INTERNAL_ERROR] = { 500, "Internal Server Error" },
+	[HTTP_UNAVAILABLE] = { 503, "Service Unavailable" },
+};
+
+static const char *const cache_controls[CACHE_POLICY__MAX] = {
+	[CACHE_REVALIDATE] = "no-cache",
+	[CACHE_NONE] = "no-store",
+};
+
+int
+http_status_code(enum http_status s)
+{
+	return (unsigned)s < HTTP_STATUS__MAX ? http_statuses[s].code : 500;
+}
+
+const char *
+http_status_reason(enum http_status s)
+{
+	return (unsigned)s < HTTP_STATUS__MAX ? http_statuses[s].reason :
+	    "Internal Server Error";
+}
+
+void
+etag_of(const char *body, size_t len, char out[ETAG_SZ])
+{
+	uint64_t	h = 0xcbf29ce484222325ULL;
+	size_t		i;
+
+	for (i = 0; i < len; i++) {
+		h ^= (unsigned char)body[i];
+		h *= 0x100000001b3ULL;
+	}
+	snprintf(out, ETAG_SZ, "\"%016llx\"", (unsigned long long)h);
+}
+
+/* Compares one list member (spaces trimmed, W/ dropped) with etag. */
+static int
+etag_member(const char *s, size_t n, const char *etag)
+{
+	while (n > 0 && (*s == ' ' || *s == '\t'))
+		s++, n--;
+	while (n > 0 && (s[n - 1] == ' ' || s[n - 1] == '\t'))
+		n--;
+	if (n >= 2 && s[0] == 'W' && s[1] == '/')
+		s += 2, n -= 2;
+	if (n == 1 && *s == '*')
+		return 1;
+	return n == strlen(etag) && memcmp(s, etag, n) == 0;
+}
+
+int
+etag_matches(const char *inm, const char *etag)
+{
+	const char *comma;
+
+	if (inm == NULL || etag[0] == '\0')
+		return 0;
+	for (;; inm = comma + 1) {
+		if ((comma = strchr(inm, ',')) == NULL)
+			return etag_member(inm, strlen(inm), etag);
+		if (etag_member(inm, (size_t)(comma - inm), etag))
+			return 1;
+	}
+}
+
+/* Writes a head into buf[HEAD_MAX]; returns its length (0 if it overflowed). */
+static size_t
+reply_head(char *buf, enum http_status st, const char *ctype, size_t clen,
+    enum cache_policy cp, const char *etag, const char *extra)
+{
+	int n;
+
+	n = snprintf(buf, HEAD_MAX, "Status: %d %s\r\n", http_status_code(st),
+	    http_status_reason(st));
+	if (ctype != NULL)
+		n += snprintf(buf + n, HEAD_MAX - (size_t)n, "Content-Type: %s"
+		    "\r\nContent-Length: %zu\r\nX-Content-Type-Options: "
+		    "nosniff\r\n", ctype, clen);
+	n += snprintf(buf + n, HEAD_MAX - (size_t)n, "Cache-Control: %s\r\n"
+	    "%s%s%sAccess-Control-Allow-Origin: %s\r\n"
+	    "Access-Control-Expose-Headers: ETag\r\n%s\r\n",
+	    cache_controls[cp], etag[0] ? "ETag: " : "", etag,
+	    etag[0] ? "\r\n" : "", cfg.cors_origin, extra);
+	return n > 0 && n < HEAD_MAX ? (size_t)n : 0;
+}
+
+int
+answer_build(struct answer *a, const char *ctype, enum cache_policy cp,
+    char *body, size_t len)
+{
+	char	head[HEAD_MAX];
+	size_t	hlen;
+
+	memset(a, 0, sizeof(*a));
+	if (cp != CACHE_NONE)
+		etag_of(body, len, a->etag);
+	if ((hlen = reply_head(head, HTTP_OK, ctype, len, cp, a->etag, "")) == 0 ||
+	    (a->bytes = malloc(hlen + len)) == NULL) {
+		free(body);
+		return -1;
+	}
+	memcpy(a->bytes, head, hlen);
+	memcpy(a->bytes + hlen, body, len);
+	a->head_len = hlen;
+	a->len = hlen + len;
+	free(body);
+	return 0;
+}
+
+void
+answer_free(struct answer *a)
+{
+	free(a->bytes);
+	memset(a, 0, sizeof(*a));
+}
+
+void
+reply_answer(struct req *req, const struct answer *a)
+{
+	char	head[HEAD_MAX];
+	size_t	n;
+
+	if (etag_matches(req_getenv(req, "HTTP_IF_NONE_MATCH"), a->etag)) {
+		req->status = HTTP_NOT_MODIFIED;
+		n = reply_head(head, HTTP_NOT_MODIFIED, NULL, 0,
+		    CACHE_REVALIDATE, a->etag, "");
+		req_write(req, head, n);
+		return;
+	}
+	req->status = HTTP_OK;
+	req_write(req, a->bytes, req->method == METHOD_HEAD ? a->head_len :
+	    a->len);
+}
+
+void
+reply_json(struct req *req, enum cache_policy cp, char *body, size_t len)
+{
+	struct answer a;
+
+	if (answer_build(&a, "application/json", cp, body, len) == -1) {
+		reply_error(req, HTTP_INTERNAL_ERROR, "internal",
+		    "out of memory");
+		return;
+	}
+	reply_answer(req, &a);
+	answer_free(&a);
+}
+
+/* The error object as bytes, built with jansson; NULL on ENOMEM. */
+static char *
+reply_error_body(const char *code, const char *msg)
+{
+	json_t	*o;
+	char	*s;
+
+	o = json_pack("{s:{s:s,s:s}}", "error", "code", code, "message", msg);
+	if (o == NULL)
+		return NULL;
+	s = json_dumps(o, JSON_COMPACT | JSON_ENSURE_ASCII);
+	json_decref(o);
+	return s;
+}
+
+void
+reply_error(struct req *req, enum http_status st, const char *code,
+    const char *fmt, ...)
+{
+	char		 head[HEAD_MAX], msg[512];
+	char		*body;
+	const char	*extra = "";
+	size_t		 hlen, blen;
+	va_list		 ap;
+
+	va_start(ap, fmt);
+	vsnprintf(msg, sizeof(msg), fmt, ap);
+	va_end(ap);
+	if (st == HTTP_METHOD_NOT_ALLOWED)
+		extra = "Allow: GET, HEAD, OPTIONS\r\n";
+	if ((body = reply_error_body(code, msg)) == NULL) {
+		st = HTTP_INTERNAL_ERROR;
+		body = NULL;
+	}
+	blen = body ? strlen(body) : 0;
+	hlen = reply_head(head, st, "application/json", blen, CACHE_NONE, "",
+	    extra);
+	req->status = st;
+	req_write(req, head, hlen);
+	if (body != NULL && req->method != METHOD_HEAD)
+		req_write(req, body, blen);
+	free(body);
+}
+
+void
+reply_preflight(struct req *req)
+{
+	char	head[HEAD_MAX];
+	size_t	n;
+
+	n = reply_head(head, HTTP_NO_CONTENT, NULL, 0, CACHE_NONE, "",
+	    "Access-Control-Allow-Methods: GET, HEAD, OPTIONS\r\n"
+	    "Access-Control-Allow-Headers: If-None-Match, Last-Event-ID, "
+	    "Cache-Control\r\nAccess-Control-Max-Age: 86400\r\n");
+	req->status = HTTP_NO_CONTENT;
+	req_write(req, head, n);
+}

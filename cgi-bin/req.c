@@ -1,0 +1,120 @@
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "metrics.h"
+#include "routes.h"
+#include "timeutil.h"
+
+struct config cfg;
+
+int64_t
+app_now_ms(void)
+{
+	return cfg.now_ms != 0 ? cfg.now_ms : time_now_ms();
+}
+
+static int64_t
+req_mono_us(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (int64_t)ts.tv_sec * 1000000 + ts.tv_nsec / 1000;
+}
+
+struct req *
+req_new_fcgi(int sock)
+{
+	struct req *r;
+
+	if ((r = calloc(1, sizeof(*r))) == NULL)
+		return NULL;
+	if (FCGX_InitRequest(&r->fcgx, sock, 0) != 0) {
+		free(r);
+		return NULL;
+	}
+	return r;
+}
+
+struct req *
+req_new_cgi(void)
+{
+	struct req *r;
+
+	if ((r = calloc(1, sizeof(*r))) == NULL)
+		return NULL;
+	r->cgi = 1;
+	return r;
+}
+
+static enum method
+req_method(const char *m)
+{
+	if (m == NULL)
+		return METHOD_OTHER;
+	if (strcmp(m, "GET") == 0)
+		return METHOD_GET;
+	if (strcmp(m, "HEAD") == 0)
+		return METHOD_HEAD;
+	if (strcmp(m, "OPTIONS") == 0)
+		return METHOD_OPTIONS;
+	return METHOD_OTHER;
+}
+
+void
+req_begin(struct req *r)
+{
+	r->start_us = req_mono_us();
+	r->method = req_method(req_getenv(r, "REQUEST_METHOD"));
+	if ((r->query = req_getenv(r, "QUERY_STRING")) == NULL)
+		r->query = "";
+	r->status = HTTP_INTERNAL_ERROR;	/* until something is answered */
+}
+
+const char *
+req_getenv(const struct req *r, const char *name)
+{
+	if (r->cgi)
+		return getenv(name);
+	return FCGX_GetParam(name, r->fcgx.envp);
+}
+
+int
+req_write(struct req *r, const void *p, size_t n)
+{
+	if (n == 0)
+		return 0;
+	if (r->cgi)
+		return fwrite(p, 1, n, stdout) == n ? 0 : -1;
+	if (n > INT32_MAX)
+		return -1;
+	return FCGX_PutStr(p, (int)n, r->fcgx.out) == (int)n ? 0 : -1;
+}
+
+int
+req_flush(struct req *r)
+{
+	if (r->cgi)
+		return fflush(stdout) == 0 ? 0 : -1;
+	return FCGX_FFlush(r->fcgx.out) == 0 ? 0 : -1;
+}
+
+int
+req_fd(const struct req *r)
+{
+	return r->cgi ? -1 : r->fcgx.ipcFd;
+}
+
+void
+req_finish(struct req *r)
+{
+	metrics_record(r->route != NULL ? (int)r->route->id : ROUTE__MAX,
+	    r->status, req_mono_us() - r->start_us);
+	if (r->cgi)
+		fflush(stdout);
+	else
+		FCGX_Finish_r(&r->fcgx);
+	free(r);
+}

@@ -1,0 +1,92 @@
+/*
+ * One HTTP request from accept to finish.  Every accepted request lives in
+ * its own heap allocation (struct req), so a handler may keep it past its
+ * own return: a long-poll or stream handler answers HANDLER_PARKED, and
+ * whichever thread later writes the answer calls req_finish(), which
+ * flushes, records metrics, ends the FastCGI request and frees it.
+ *
+ * Three ways in (main.c): FastCGI on a listening socket we opened
+ * (--listen), FastCGI on fd 0 (mod_fcgid, spawn-fcgi), and plain CGI
+ * (RFC 3875: environment, stdin, stdout; one request, then exit).
+ */
+#ifndef TICKFEED_REQ_H
+#define TICKFEED_REQ_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include <fcgiapp.h>
+
+#include "params.h"
+#include "reply.h"
+
+#define CORS_ORIGIN_MAX	256
+
+/* Process configuration: set once in main(), read-only afterwards. */
+struct config {
+	const char	*db_path;
+	const char	*listen;	/* NULL: fd 0 (FastCGI) or plain CGI */
+	int		 threads;
+	int		 socket_mode;	/* chmod of a unix socket we create */
+	char		 cors_origin[CORS_ORIGIN_MAX];
+	int64_t		 now_ms;	/* TICKFEED_NOW: fixed clock for tests; 0 = real */
+};
+extern struct config cfg;
+
+enum method {
+	METHOD_GET,
+	METHOD_HEAD,
+	METHOD_OPTIONS,
+	METHOD_OTHER,
+	METHOD__MAX
+};
+
+enum handler_result {
+	HANDLER_DONE,		/* answered: the caller finishes the request */
+	HANDLER_PARKED,		/* kept: someone calls req_finish() later */
+	HANDLER_RESULT__MAX
+};
+
+struct route;
+struct worker;
+
+struct req {
+	FCGX_Request		 fcgx;
+	int			 cgi;		/* plain CGI: environ + stdio */
+	enum method		 method;
+	const struct route	*route;		/* NULL until routed */
+	const char		*query;		/* QUERY_STRING (never NULL) */
+	struct params		 params;
+	enum http_status	 status;	/* what was answered */
+	int64_t			 start_us;	/* monotonic, for the histogram */
+	void			*wait;		/* owned by the waiting machinery */
+};
+
+/* A request handler; runs on an accept thread with that thread's worker. */
+typedef enum handler_result (*handler_fn)(struct req *, struct worker *);
+
+/* The clock handlers use: TICKFEED_NOW when set, else the wall clock. */
+int64_t		 app_now_ms(void);
+
+/* Allocates a FastCGI request on listening socket sock; NULL on ENOMEM. */
+struct req	*req_new_fcgi(int sock);
+/* The one plain-CGI request of this process. */
+struct req	*req_new_cgi(void);
+/* Call after accept: reads method and query, starts the clock. */
+void		 req_begin(struct req *);
+
+/* A request header or CGI variable (RFC 3875 section 4.1), or NULL. */
+const char	*req_getenv(const struct req *, const char *);
+/* Writes n bytes to the client; 0, or -1 when the client has gone. */
+int		 req_write(struct req *, const void *, size_t);
+int		 req_flush(struct req *);
+/* The connection's fd, for watching a parked request; -1 in plain CGI. */
+int		 req_fd(const struct req *);
+
+/*
+ * Ends the request: flushes, records it in the metrics, finishes the
+ * FastCGI request (closing its connection) and frees everything.  Safe
+ * from any thread, once per request.
+ */
+void		 req_finish(struct req *);
+
+#endif

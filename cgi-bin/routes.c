@@ -1,0 +1,108 @@
+#include <string.h>
+
+#include "ep.h"
+#include "routes.h"
+
+#define SYM	PBIT(P_SYMBOL)
+#define SYMS	PBIT(P_SYMBOLS)
+#define RANGE	(PBIT(P_FROM) | PBIT(P_TO) | PBIT(P_LIMIT))
+
+const struct route routes[ROUTE__MAX] = {
+	[R_SYMBOLS] = { R_SYMBOLS, "symbols", ep_symbols, 0, 0,
+	    ROUTE_DB | ROUTE_CACHED },
+	[R_QUOTES] = { R_QUOTES, "quotes", ep_quotes, SYMS, 0,
+	    ROUTE_DB | ROUTE_CACHED },
+	[R_TICKS] = { R_TICKS, "ticks", ep_ticks, SYM | PBIT(P_SINCE) | RANGE,
+	    SYM, ROUTE_DB | ROUTE_CACHED },
+	[R_CANDLES] = { R_CANDLES, "candles", ep_candles,
+	    SYM | PBIT(P_INTERVAL) | RANGE, SYM, ROUTE_DB | ROUTE_CACHED },
+	/* The push helper's handlers (ep_poll.c, ep_stream.c) go here. */
+	[R_POLL] = { R_POLL, "poll", NULL,
+	    SYMS | PBIT(P_SINCE) | PBIT(P_TIMEOUT), 0, ROUTE_DB },
+	[R_STREAM] = { R_STREAM, "stream", NULL,
+	    SYMS | PBIT(P_LAST_EVENT_ID), 0, ROUTE_DB },
+	[R_HEALTH] = { R_HEALTH, "health", ep_health, 0, 0, ROUTE_DB },
+	[R_METRICS] = { R_METRICS, "metrics", ep_metrics, 0, 0, 0 },
+};
+
+const struct route *
+route_find(const struct req *req)
+{
+	const char	*path, *name, *end;
+	size_t		 n;
+	int		 i;
+
+	path = req_getenv(req, "PATH_INFO");
+	if (path == NULL || *path == '\0')
+		path = req_getenv(req, "REQUEST_URI");
+	if (path == NULL || (name = strstr(path, API_PREFIX)) == NULL)
+		return NULL;
+	name += strlen(API_PREFIX);
+	if ((end = strchr(name, '?')) == NULL)
+		end = name + strlen(name);
+	n = (size_t)(end - name);
+	for (i = 0; i < ROUTE__MAX; i++)
+		if (strlen(routes[i].path) == n &&
+		    memcmp(routes[i].path, name, n) == 0)
+			return routes[i].fn != NULL ? &routes[i] : NULL;
+	return NULL;
+}
+
+/* RFC 3875 4.1.2: a request body announced by CONTENT_LENGTH. */
+static int
+route_has_body(const struct req *req)
+{
+	const char *cl = req_getenv(req, "CONTENT_LENGTH");
+
+	return cl != NULL && *cl != '\0' && strcmp(cl, "0") != 0;
+}
+
+enum handler_result
+route_dispatch(struct req *req, struct worker *w)
+{
+	const struct route	*r;
+	const struct answer	*a;
+	struct param_error	 err;
+	enum http_status	 st;
+	int			 ready = 0;
+
+	if ((r = route_find(req)) == NULL) {
+		reply_error(req, HTTP_NOT_FOUND, "not_found", "no such "
+		    "endpoint; see API.md");
+		return HANDLER_DONE;
+	}
+	req->route = r;
+	if (req->method == METHOD_OTHER) {
+		reply_error(req, HTTP_METHOD_NOT_ALLOWED, "method_not_allowed",
+		    "only GET, HEAD and OPTIONS");
+		return HANDLER_DONE;
+	}
+	if (req->method == METHOD_OPTIONS) {
+		reply_preflight(req);
+		return HANDLER_DONE;
+	}
+	if (route_has_body(req)) {
+		reply_error(req, HTTP_PAYLOAD_TOO_LARGE, "payload_too_large",
+		    "requests take no body");
+		return HANDLER_DONE;
+	}
+	/* A cached answer was made from a valid query: serve it first. */
+	if (r->flags & ROUTE_DB)
+		ready = worker_ready(w);
+	if (ready == 0 && (r->flags & ROUTE_CACHED) &&
+	    (a = cache_get(&w->cache, r->id, req->query, app_now_ms())) != NULL) {
+		reply_answer(req, a);
+		return HANDLER_DONE;
+	}
+	st = params_parse(req->query, r->allowed, r->required, &req->params,
+	    &err);
+	if (st != HTTP_OK) {
+		reply_error(req, st, err.code, "%s", err.msg);
+		return HANDLER_DONE;
+	}
+	if (ready == -1) {
+		reply_db_unavailable(req, w);
+		return HANDLER_DONE;
+	}
+	return r->fn(req, w);
+}

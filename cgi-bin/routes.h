@@ -1,0 +1,52 @@
+/*
+ * The closed table of endpoints (bgplgd's cmds[]): path under /api/v1/,
+ * handler, the query keys it takes and needs, whether it reads the
+ * database and whether its answers are cached until the next commit.
+ */
+#ifndef TICKFEED_ROUTES_H
+#define TICKFEED_ROUTES_H
+
+#include "req.h"
+
+#define API_PREFIX	"/api/v1/"
+
+enum route_id {
+	R_SYMBOLS,
+	R_QUOTES,
+	R_TICKS,
+	R_CANDLES,
+	R_POLL,
+	R_STREAM,
+	R_HEALTH,
+	R_METRICS,
+	ROUTE__MAX
+};
+
+#define ROUTE_DB	0x01	/* worker_ready() before the handler */
+#define ROUTE_CACHED	0x02	/* answered from the worker's cache */
+
+struct route {
+	enum route_id	 id;
+	const char	*path;
+	handler_fn	 fn;		/* NULL: not built in, answers 404 */
+	unsigned	 allowed;	/* PBIT()s */
+	unsigned	 required;
+	int		 flags;
+};
+
+extern const struct route routes[ROUTE__MAX];
+
+/*
+ * The route named by PATH_INFO, else by REQUEST_URI's path: whatever
+ * follows the first "/api/v1/".  NULL when there is none.
+ */
+const struct route	*route_find(const struct req *);
+
+/*
+ * Answers one request on an accept thread: routes, checks the method and
+ * the query, serves a cached answer or runs the handler.  Returns what the
+ * handler returned (HANDLER_DONE for anything answered here).
+ */
+enum handler_result	 route_dispatch(struct req *, struct worker *);
+
+#endif

@@ -1,0 +1,79 @@
+/*
+ * What each accept thread owns: its read-only SQLite handle, its prepared
+ * statements and its answer cache.  Nothing here is shared, so nothing
+ * here is locked.  The handle is opened lazily and reopened after any
+ * failure, so a database that is missing, foreign or corrupt answers 503
+ * and the next request after it is fixed answers 200, without a restart.
+ *
+ * PRAGMA data_version belongs to one connection: it changes when another
+ * connection (the ingest tool) commits.  worker_ready() reads it once per
+ * request and drops the cache when it moved, so a cached answer is served
+ * until the next commit and never after it.
+ */
+#ifndef TICKFEED_WORKER_H
+#define TICKFEED_WORKER_H
+
+#include <sqlite3.h>
+
+#include "db.h"
+#include "cache.h"
+
+/* Prepared statements, one slot per query of the endpoints. */
+enum stmt_slot {
+	STMT_DATA_VERSION,
+	STMT_SYMBOL,
+	STMT_SYMBOLS_ALL,
+	STMT_SYMBOLS_LIST,
+	STMT_QUOTE,
+	STMT_PREV_CLOSE,
+	STMT_TICKS,
+	STMT_CANDLES_LATEST,
+	STMT_CANDLES_FROM,
+	STMT_HEALTH,
+	STMT_CANDLES_FLOOR,
+	STMT_SLOT__MAX
+};
+
+struct worker {
+	int		 id;
+	sqlite3		*db;
+	sqlite3_stmt	*st[STMT_SLOT__MAX];
+	long long	 data_version;
+	struct cache	 cache;
+	enum db_status	 dbst;			/* why db is NULL */
+	char		 dberr[DB_ERRSZ + 32];	/* for the 503 message */
+	void		*wait;			/* the waiting machinery's */
+};
+
+void		 worker_init(struct worker *, int id);
+void		 worker_close(struct worker *);
+
+/*
+ * Opens the database if needed and reads data_version, dropping the cache
+ * when it moved.  0, or -1 with dbst/dberr set (answer with
+ * reply_db_unavailable()).
+ */
+int		 worker_ready(struct worker *);
+
+/* Statement in slot, prepared from sql on first use, reset and unbound. */
+sqlite3_stmt	*worker_stmt(struct worker *, enum stmt_slot, const char *sql);
+
+/*
+ * BEGIN a read transaction and read the cursor in it (db_max_tick_id), so
+ * the data that follows is consistent with the cursor.  0 or -1.
+ */
+int		 worker_begin(struct worker *, long long *cursor);
+/* COMMIT (ends the read transaction).  0 or -1. */
+int		 worker_end(struct worker *);
+
+/*
+ * Called when a query failed: logs it, ends any transaction, and closes
+ * the handle so the next request reopens it.  Returns -1 for convenience.
+ */
+int		 worker_fail(struct worker *, const char *what);
+
+struct req;
+/* 503 naming why the database cannot be used (db_status_code()). */
+void		 reply_db_unavailable(struct req *, const struct worker *);
+
+#endif
