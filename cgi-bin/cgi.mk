@@ -8,6 +8,7 @@ LDLIBS_APP = -lfcgi -luriparser
 
 TEST_LIBS   += $(LIBAPP)
 TEST_LDLIBS += $(LDLIBS_APP)
+TEST_CPPFLAGS += -Icgi-bin
 
 all: $(APP_BIN) cgi-bin/tickfeed.fcgi
 

@@ -1,0 +1,358 @@
+/*
+ * The commit watcher (see watch.h and the essay in wait.c).
+ *
+ * How a commit is noticed.  The ingest tool writes in WAL mode: a commit
+ * appends frames to DB-wal (and a checkpoint writes DB itself), so an
+ * inotify watch on the database's directory, filtered to those two names,
+ * fires within microseconds of the commit.  The directory is watched, not
+ * the files, because DB-wal is created by the first writer and removed by
+ * the last closer: a watch on the file would be lost with it.  Inotify
+ * only says "look now": PRAGMA data_version says whether another
+ * connection really committed, and the dispatcher also calls
+ * watch_refresh() on a slow timer, so a lost event (or a file system
+ * without inotify) delays a delivery, never loses it.
+ *
+ * Why reading "id > head" is exact.  Ids come from AUTOINCREMENT in a
+ * single writer's commit order, so a snapshot that holds id N holds every
+ * id below N that was ever committed: the ticks after head, read in one
+ * statement, are exactly the new ones.
+ */
+#include <errno.h>
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/inotify.h>
+#include <unistd.h>
+
+#include "db.h"
+#include "jsonw.h"
+#include "watch.h"
+
+#define WATCH_READ_CHUNK 4096	/* ticks per statement while refreshing */
+
+struct watch {
+	sqlite3		*db;
+	int		 ifd;		/* inotify, -1 when unavailable */
+	char		 base[256];	/* file name of the database */
+	long long	 data_version;
+	long long	 head;		/* highest id read */
+	long long	 floor;		/* ids above it are all in the ring */
+	size_t		 start, end;	/* logical indexes into ring */
+	struct watch_tick ring[WATCH_RING];
+};
+
+static int
+watch_name_cmp(const void *a, const void *b)
+{
+	return strcmp(a, b);
+}
+
+int
+watch_syms_parse(struct watch_syms *set, const char *csv, size_t len)
+{
+	size_t	 i, j, n;
+	const char *p = csv, *end = csv + len, *comma;
+
+	set->n = 0;
+	while (p < end) {
+		comma = memchr(p, ',', (size_t)(end - p));
+		n = comma != NULL ? (size_t)(comma - p) : (size_t)(end - p);
+		if (valid_symbol(p, n) != 0 || set->n == WATCH_SYMS_MAX)
+			return -1;
+		memcpy(set->name[set->n], p, n);
+		set->name[set->n++][n] = '\0';
+		if (comma == NULL)
+			break;
+		if ((p = comma + 1) == end)
+			return -1;	/* trailing comma */
+	}
+	qsort(set->name, set->n, sizeof(set->name[0]), watch_name_cmp);
+	for (i = j = 0; i < set->n; i++)
+		if (j == 0 || strcmp(set->name[j - 1], set->name[i]) != 0)
+			memmove(set->name[j++], set->name[i],
+			    sizeof(set->name[0]));
+	set->n = j;
+	return 0;
+}
+
+int
+watch_syms_has(const struct watch_syms *set, const char *symbol)
+{
+	if (set->n == 0)
+		return 1;
+	return bsearch(symbol, set->name, set->n, sizeof(set->name[0]),
+	    watch_name_cmp) != NULL;
+}
+
+int
+watch_syms_cmp(const struct watch_syms *a, const struct watch_syms *b)
+{
+	size_t	i;
+	int	c;
+
+	if (a->n != b->n)
+		return a->n < b->n ? -1 : 1;
+	for (i = 0; i < a->n; i++)
+		if ((c = strcmp(a->name[i], b->name[i])) != 0)
+			return c;
+	return 0;
+}
+
+unsigned
+watch_tick_format(struct watch_tick *t, long long id, const char *symbol,
+    int64_t ts, int64_t price, int decimals, int64_t size)
+{
+	struct tick	tk = { id, t->symbol, ts, price, size, decimals };
+	struct jw	jw;
+
+	t->id = id;
+	t->len = 0;
+	snprintf(t->symbol, sizeof(t->symbol), "%s", symbol);
+	jw_init(&jw);
+	jw_tick(&jw, &tk);
+	if (!jw_failed(&jw) && jw.len < sizeof(t->json)) {
+		memcpy(t->json, jw.p, jw.len);
+		t->len = (unsigned)jw.len;
+	}
+	t->json[t->len] = '\0';
+	jw_free(&jw);
+	return t->len;
+}
+
+/* The symbol filter as a JSON array for json_each(); "" means all. */
+static void
+watch_syms_json(const struct watch_syms *set, char *buf, size_t sz)
+{
+	size_t	i, off = 0;
+
+	buf[0] = '\0';
+	if (set == NULL || set->n == 0)
+		return;
+	off += (size_t)snprintf(buf, sz, "[");
+	for (i = 0; i < set->n && off < sz; i++)
+		off += (size_t)snprintf(buf + off, sz - off, "%s\"%s\"",
+		    i ? "," : "", set->name[i]);
+	if (off < sz)
+		snprintf(buf + off, sz - off, "]");
+}
+
+long
+watch_read(sqlite3 *db, long long after, long long upto,
+    const struct watch_syms *set, long limit, watch_tick_cb cb, void *arg)
+{
+	static const char sql[] =
+	    "SELECT t.id, s.symbol, t.ts, t.price, s.decimals, t.size"
+	    " FROM ticks t JOIN symbols s ON s.id = t.symbol_id"
+	    " WHERE t.id > ?1 AND t.id <= ?2 AND (?3 = '' OR t.symbol_id IN"
+	    " (SELECT id FROM symbols WHERE symbol IN"
+	    " (SELECT value FROM json_each(?3))))"
+	    " ORDER BY t.id LIMIT ?4";
+	char			 filter[WATCH_SYMS_MAX * (SYMBOL_MAX + 3) + 3];
+	struct watch_tick	 t;
+	sqlite3_stmt		*st = NULL;
+	long			 n = 0;
+	int			 rc;
+
+	watch_syms_json(set, filter, sizeof(filter));
+	if (sqlite3_prepare_v2(db, sql, -1, &st, NULL) != SQLITE_OK ||
+	    sqlite3_bind_int64(st, 1, after) != SQLITE_OK ||
+	    sqlite3_bind_int64(st, 2, upto) != SQLITE_OK ||
+	    sqlite3_bind_text(st, 3, filter, -1, SQLITE_STATIC) != SQLITE_OK ||
+	    sqlite3_bind_int64(st, 4, limit) != SQLITE_OK) {
+		n = -1;
+		goto out;
+	}
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		watch_tick_format(&t, sqlite3_column_int64(st, 0),
+		    (const char *)sqlite3_column_text(st, 1),
+		    sqlite3_column_int64(st, 2), sqlite3_column_int64(st, 3),
+		    sqlite3_column_int(st, 4), sqlite3_column_int64(st, 5));
+		if (t.len == 0) {
+			n = -1;		/* out of memory */
+			goto out;
+		}
+		n++;
+		if (cb(&t, arg) != 0)
+			goto out;
+	}
+	if (rc != SQLITE_DONE)
+		n = -1;
+out:
+	sqlite3_finalize(st);
+	return n;
+}
+
+/* Adds an inotify watch on the directory of path; -1 when unavailable. */
+static int
+watch_inotify(struct watch *w, const char *path)
+{
+	char		 dir[PATH_MAX];
+	const char	*slash = strrchr(path, '/');
+	int		 fd;
+
+	if (slash == NULL)
+		snprintf(dir, sizeof(dir), ".");
+	else if (slash == path)
+		snprintf(dir, sizeof(dir), "/");
+	else
+		snprintf(dir, sizeof(dir), "%.*s", (int)(slash - path), path);
+	snprintf(w->base, sizeof(w->base), "%s", slash ? slash + 1 : path);
+	if ((fd = inotify_init1(IN_NONBLOCK | IN_CLOEXEC)) == -1)
+		return -1;
+	if (inotify_add_watch(fd, dir, IN_MODIFY | IN_CLOSE_WRITE |
+	    IN_CREATE | IN_MOVED_TO) == -1) {
+		close(fd);
+		return -1;
+	}
+	return fd;
+}
+
+struct watch *
+watch_open(const char *dbpath, char *err)
+{
+	struct watch	*w;
+	char		 dberr[DB_ERRSZ];
+
+	if ((w = calloc(1, sizeof(*w))) == NULL) {
+		snprintf(err, WATCH_ERRSZ, "out of memory");
+		return NULL;
+	}
+	if (db_open(dbpath, DB_READONLY, &w->db, dberr) != DB_OK) {
+		snprintf(err, WATCH_ERRSZ, "%s", dberr);
+		free(w);
+		return NULL;
+	}
+	w->ifd = watch_inotify(w, dbpath);
+	if (db_data_version(w->db, &w->data_version) != 0 ||
+	    db_max_tick_id(w->db, &w->head) != 0) {
+		snprintf(err, WATCH_ERRSZ, "%s: %s", dbpath,
+		    sqlite3_errmsg(w->db));
+		watch_close(w);
+		return NULL;
+	}
+	w->floor = w->head;
+	return w;
+}
+
+void
+watch_close(struct watch *w)
+{
+	if (w == NULL)
+		return;
+	if (w->ifd != -1)
+		close(w->ifd);
+	sqlite3_close(w->db);
+	free(w);
+}
+
+int
+watch_fd(const struct watch *w)
+{
+	return w->ifd;
+}
+
+sqlite3 *
+watch_db(const struct watch *w)
+{
+	return w->db;
+}
+
+int
+watch_drain(struct watch *w)
+{
+	char				 buf[4096]
+	    __attribute__((aligned(__alignof__(struct inotify_event))));
+	const struct inotify_event	*ev;
+	ssize_t				 n;
+	size_t				 blen = strlen(w->base);
+	char				*p;
+	int				 hit = 0;
+
+	while ((n = read(w->ifd, buf, sizeof(buf))) > 0) {
+		for (p = buf; p < buf + n; p += sizeof(*ev) + ev->len) {
+			ev = (const struct inotify_event *)(void *)p;
+			if (ev->len == 0 || strncmp(ev->name, w->base, blen))
+				continue;
+			if (ev->name[blen] == '\0' ||
+			    strcmp(ev->name + blen, "-wal") == 0)
+				hit = 1;
+		}
+	}
+	return hit;
+}
+
+/* Appends one tick to the ring, evicting the oldest when full. */
+static int
+watch_push(const struct watch_tick *t, void *arg)
+{
+	struct watch *w = arg;
+
+	if (w->end - w->start == WATCH_RING) {
+		w->floor = w->ring[w->start % WATCH_RING].id;
+		w->start++;
+	}
+	w->ring[w->end++ % WATCH_RING] = *t;
+	w->head = t->id;
+	return 0;
+}
+
+long
+watch_refresh(struct watch *w)
+{
+	long long	dv;
+	long		n, total = 0;
+
+	if (db_data_version(w->db, &dv) != 0)
+		return -1;
+	if (dv == w->data_version)
+		return 0;
+	w->data_version = dv;
+	do {
+		n = watch_read(w->db, w->head, LLONG_MAX, NULL,
+		    WATCH_READ_CHUNK, watch_push, w);
+		if (n < 0)
+			return -1;
+		total += n;
+	} while (n == WATCH_READ_CHUNK);
+	return total;
+}
+
+long long
+watch_head(const struct watch *w)
+{
+	return w->head;
+}
+
+long long
+watch_floor(const struct watch *w)
+{
+	return w->floor;
+}
+
+size_t
+watch_seek(const struct watch *w, long long after)
+{
+	size_t lo = w->start, hi = w->end, mid;
+
+	while (lo < hi) {
+		mid = lo + (hi - lo) / 2;
+		if (w->ring[mid % WATCH_RING].id <= after)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return lo;
+}
+
+size_t
+watch_end(const struct watch *w)
+{
+	return w->end;
+}
+
+const struct watch_tick *
+watch_at(const struct watch *w, size_t i)
+{
+	return &w->ring[i % WATCH_RING];
+}
