@@ -21,9 +21,15 @@ static const char *const writer_sql[W_STMT__MAX] = {
 	[W_BEGIN] = "BEGIN IMMEDIATE",
 	[W_COMMIT] = "COMMIT",
 	[W_ROLLBACK] = "ROLLBACK",
+	/*
+	 * Not ON CONFLICT DO NOTHING: that form allocates an AUTOINCREMENT
+	 * id before it meets the conflict, so every duplicate would advance
+	 * sqlite_sequence (the API's cursor).  A plain INSERT that fails on
+	 * the natural key stops before the sequence is written; the writer
+	 * counts SQLITE_CONSTRAINT_UNIQUE as a duplicate.
+	 */
 	[W_TICK] = "INSERT INTO ticks (symbol_id, ts, price, size, nkey)"
-	    " VALUES (?1, ?2, ?3, ?4, ?5)"
-	    " ON CONFLICT (symbol_id, ts, nkey) DO NOTHING",
+	    " VALUES (?1, ?2, ?3, ?4, ?5)",
 	[W_SYM_INSERT] = "INSERT INTO symbols (symbol) VALUES (?1)"
 	    " ON CONFLICT (symbol) DO NOTHING",
 	[W_SYM_SELECT] = "SELECT id FROM symbols WHERE symbol = ?1",
@@ -277,9 +283,12 @@ writer_insert(struct writer *w, int64_t symbol_id, const struct tick *t,
 	sqlite3_bind_int64(st, 5, t->nkey);
 	rc = sqlite3_step(st);
 	sqlite3_reset(st);
+	*id = 0;
+	if (rc == SQLITE_CONSTRAINT_UNIQUE)
+		return 0;
 	if (rc != SQLITE_DONE)
 		return writer_fail(w, "insert tick");
-	*id = sqlite3_changes(w->db) > 0 ? sqlite3_last_insert_rowid(w->db) : 0;
+	*id = sqlite3_last_insert_rowid(w->db);
 	return 0;
 }
 
