@@ -100,6 +100,12 @@ main_config(int argc, char *argv[], enum log_target *lt, int *verbose)
 	    env_or("TICKFEED_THREADS", "4"), 1, THREADS_MAX);
 	cfg.socket_mode = 0666;
 	origin = env_or("TICKFEED_CORS_ORIGIN", "*");
+	/*
+	 * Under CGI, argv is not ours: RFC 3875 4.4 has the server pass a
+	 * query without '=' (?symbol) as command-line words.
+	 */
+	if (getenv("GATEWAY_INTERFACE") != NULL)
+		argc = 1;
 	while ((ch = getopt(argc, argv, "d:hl:L:m:o:t:v")) != -1) {
 		switch (ch) {
 		case 'd': cfg.db_path = optarg; break;

@@ -101,6 +101,24 @@ req_flush(struct req *r)
 	return FCGX_FFlush(r->fcgx.out) == 0 ? 0 : -1;
 }
 
+void
+req_drain(struct req *r, size_t max)
+{
+	char	buf[4096];
+	size_t	got = 0;
+	int	n;
+
+	while (got < max) {
+		if (r->cgi)
+			n = (int)fread(buf, 1, sizeof(buf), stdin);
+		else
+			n = FCGX_GetStr(buf, sizeof(buf), r->fcgx.in);
+		if (n <= 0)
+			break;
+		got += (size_t)n;
+	}
+}
+
 int
 req_fd(const struct req *r)
 {

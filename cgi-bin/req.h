@@ -79,6 +79,11 @@ const char	*req_getenv(const struct req *, const char *);
 /* Writes n bytes to the client; 0, or -1 when the client has gone. */
 int		 req_write(struct req *, const void *, size_t);
 int		 req_flush(struct req *);
+/*
+ * Reads and drops up to max bytes of request body, so that a gateway that
+ * insists on delivering it (mod_fcgid) is not cut off mid-write.
+ */
+void		 req_drain(struct req *, size_t max);
 /* The connection's fd, for watching a parked request; -1 in plain CGI. */
 int		 req_fd(const struct req *);
 

@@ -3,6 +3,8 @@
 #include "ep.h"
 #include "routes.h"
 
+#define BODY_DRAIN_MAX	(64 * 1024)	/* bytes read of an unwanted body */
+
 #define SYM	PBIT(P_SYMBOL)
 #define SYMS	PBIT(P_SYMBOLS)
 #define RANGE	(PBIT(P_FROM) | PBIT(P_TO) | PBIT(P_LIMIT))
@@ -16,10 +18,9 @@ const struct route routes[ROUTE__MAX] = {
 	    SYM, ROUTE_DB | ROUTE_CACHED },
 	[R_CANDLES] = { R_CANDLES, "candles", ep_candles,
 	    SYM | PBIT(P_INTERVAL) | RANGE, SYM, ROUTE_DB | ROUTE_CACHED },
-	/* The push helper's handlers (ep_poll.c, ep_stream.c) go here. */
-	[R_POLL] = { R_POLL, "poll", NULL,
+	[R_POLL] = { R_POLL, "poll", ep_poll,
 	    SYMS | PBIT(P_SINCE) | PBIT(P_TIMEOUT), 0, ROUTE_DB },
-	[R_STREAM] = { R_STREAM, "stream", NULL,
+	[R_STREAM] = { R_STREAM, "stream", ep_stream,
 	    SYMS | PBIT(P_LAST_EVENT_ID), 0, ROUTE_DB },
 	[R_HEALTH] = { R_HEALTH, "health", ep_health, 0, 0, ROUTE_DB },
 	[R_METRICS] = { R_METRICS, "metrics", ep_metrics, 0, 0, 0 },
@@ -82,6 +83,7 @@ route_dispatch(struct req *req, struct worker *w)
 		return HANDLER_DONE;
 	}
 	if (route_has_body(req)) {
+		req_drain(req, BODY_DRAIN_MAX);
 		reply_error(req, HTTP_PAYLOAD_TOO_LARGE, "payload_too_large",
 		    "requests take no body");
 		return HANDLER_DONE;
