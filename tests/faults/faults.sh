@@ -1,0 +1,65 @@
+# tests/faults/faults.sh: what the fault and security tests share.
+# Source it after tests/lib.sh.
+#
+#   faults_feed FILE N [SEED]   a CSV of N simulated ticks (3 symbols, 1 ms
+#                               apart, with seq) written to FILE
+#   faults_ticks DB             the stored source set, one line a tick
+#                               (symbol, ts, price, size, nkey), ordered;
+#                               no ids, which depend on commit order
+#   faults_candles DB           the 1m candles the same way
+#   faults_consistent DB        "ok" when the batch bookkeeping agrees:
+#                               ticks = sum(symbols.tick_count) =
+#                               sum(candles_1m.trades) (a partial batch
+#                               would break one of them), else the numbers
+#   faults_integrity DB         PRAGMA integrity_check's answer
+#   faults_get URL              "STATUS BODY" of a GET, on one line
+#   faults_checksum DB          sha256 of the database's logical content
+
+INGEST=${INGEST:-$BIN/tickfeed-ingest}
+APP=${APP:-$BIN/tickfeed.fcgi}
+FAULTS_T0=1704240000000		# 2024-01-03T00:00:00Z
+
+faults_feed() {
+	"$INGEST" simulate --print csv --count "$2" --rate 0 \
+	    --seed "${3:-7}" --start-ts "$FAULTS_T0" --step-ms 1 \
+	    --symbols AAPL,MSFT,EURUSD >"$1"
+}
+
+faults_ticks() {
+	sqlite3 -readonly "$1" "SELECT s.symbol, t.ts, t.price, t.size, t.nkey
+	    FROM ticks t JOIN symbols s ON s.id = t.symbol_id
+	    ORDER BY s.symbol, t.ts, t.nkey"
+}
+
+faults_candles() {
+	sqlite3 -readonly "$1" "SELECT s.symbol, c.t, c.open, c.high, c.low,
+	    c.close, c.volume, c.trades FROM candles_1m c
+	    JOIN symbols s ON s.id = c.symbol_id ORDER BY s.symbol, c.t"
+}
+
+faults_consistent() {
+	sqlite3 -readonly "$1" "SELECT CASE WHEN a = b AND b = c THEN 'ok'
+	    ELSE a || ' ticks, ' || b || ' counted, ' || c || ' traded' END
+	    FROM (SELECT (SELECT count(*) FROM ticks) a,
+	    (SELECT coalesce(sum(tick_count), 0) FROM symbols) b,
+	    (SELECT coalesce(sum(trades), 0) FROM candles_1m) c)"
+}
+
+faults_integrity() {
+	sqlite3 -readonly "$1" 'PRAGMA integrity_check' 2>&1 | tr '\n' ' ' |
+	    sed 's/ $//'
+}
+
+faults_count() {
+	sqlite3 -readonly "$1" 'SELECT count(*) FROM ticks' 2>/dev/null
+}
+
+faults_get() {
+	curl -s --max-time "${FAULTS_MAX_TIME:-20}" -o "$TEST_TMP/get.body" \
+	    -w '%{http_code}' "$1" 2>/dev/null
+	printf ' %s' "$(cat "$TEST_TMP/get.body" 2>/dev/null)"
+}
+
+faults_checksum() {
+	sqlite3 -readonly "$1" .dump | sha256sum | cut -d' ' -f1
+}
