@@ -1,0 +1,49 @@
+#!/bin/bash
+# --follow: a line appended to a growing file (or written to a pipe) is
+# committed while the tool keeps running; SIGTERM ends it cleanly.
+. "$(dirname "$0")/../lib.sh"
+. "$(dirname "$0")/ingest_lib.sh"
+cd "$TEST_TMP"
+DB=$TEST_TMP/f.db
+"$ING" -q --db "$DB" init
+count() { q "$DB" "SELECT count(*) FROM ticks"; }
+has() { [ "$(count)" = "$1" ]; }
+
+printf 'symbol,ts,price,size\nA,1764322200000,1.5,1\n' > feed.csv
+"$ING" --db "$DB" --follow --flush-ms 50 feed.csv > f.out 2> f.err &
+F=$!; echo "$F" > f.pid; on_exit "kill_pidfile $TEST_TMP/f.pid"
+wait_for has 1; ok $? "the first line is committed"
+echo 'A,1764322200001,1.6,1' >> feed.csv
+wait_for has 2; ok $? "an appended line is committed while following"
+printf 'A,1764322200002,1.' >> feed.csv
+sleep 0.3
+is "$(count)" 2 "a partial line waits for its newline"
+printf '7,1\nbad line\n' >> feed.csv
+wait_for has 3; ok $? "the completed line is committed"
+is "$(q "$DB" "SELECT price FROM ticks ORDER BY id DESC LIMIT 1")" 170000000 "with its whole price"
+wait_for grep -q 'feed.csv:5: symbol: not' f.err; ok $? "a bad line is reported while following"
+kill -TERM "$F"; wait "$F"; rc=$?
+is "$rc" 1 "SIGTERM: exits with the status of what it read (1: a line was rejected)"
+is "$(cat f.out)" "feed.csv: read 4, stored 3, duplicate 0, rejected 1" "and prints its summary"
+
+# stdin from a pipe that stays open
+mkfifo pipe
+"$ING" --db "$DB" --follow --flush-ms 50 - < pipe > p.out 2> p.err &
+P=$!; echo "$P" > p.pid; on_exit "kill_pidfile $TEST_TMP/p.pid"
+exec 3> pipe
+printf '{"symbol":"B","ts":1764322200000,"price":2}\n' >&3
+wait_for has 4; ok $? "a line on an open pipe is committed"
+printf '{"symbol":"B","ts":1764322200001,"price":2.5}\n' >&3
+wait_for has 5; ok $? "and the next one"
+exec 3>&-
+wait "$P"; is "$?" 0 "the pipe closing ends --follow with 0"
+is "$(cat p.out)" "stdin: read 2, stored 2, duplicate 0, rejected 0" "summary"
+# --batch: a full batch commits without waiting for the timer
+"$ING" --db "$DB" --follow --batch 2 --flush-ms 3600000 - < pipe > b.out &
+P=$!; echo "$P" > p.pid
+exec 3> pipe
+printf '{"symbol":"C","ts":1,"price":1}\n{"symbol":"C","ts":2,"price":1}\n' >&3
+wait_for has 7; ok $? "--batch 2 commits two ticks at once, timer or not"
+exec 3>&-
+wait "$P"
+done_testing
