@@ -44,6 +44,9 @@ log_target_parse(const char *s, enum log_target *out)
 }
 
 /* Formats one line and writes it with a single call, errno appended if asked. */
+static void log_emit(int, int, const char *, va_list)
+    __attribute__((format(printf, 3, 0)));
+
 static void
 log_emit(int pri, int with_errno, const char *fmt, va_list ap)
 {
