@@ -253,6 +253,11 @@ cmd_import(const struct ingest_config *cfg, int nfiles, char **files)
 	}
 	if (nfiles > 1)
 		import_report(cfg, "total", &sum);
+	if (ingest_stop && !cfg->follow) {
+		log_warnx("interrupted: what was read is committed; run again "
+		    "to finish");
+		ex = INGEST_EXIT_INTERRUPTED;
+	}
 out:
 	writer_free(w);
 	sqlite3_close(db);

@@ -20,6 +20,7 @@ enum ingest_exit {
 	INGEST_EXIT_USAGE = 2,		/* bad command line */
 	INGEST_EXIT_LOCKED = 3,		/* another run holds the spool lock */
 	INGEST_EXIT_DB = 4,		/* database error: the open batch rolled back */
+	INGEST_EXIT_INTERRUPTED = 5,	/* SIGINT/SIGTERM before the input ended */
 	INGEST_EXIT__MAX
 };
 

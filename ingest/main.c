@@ -91,6 +91,9 @@ usage(FILE *fp)
 "  2  usage error\n"
 "  3  another tickfeed-ingest holds the spool's lock; nothing done\n"
 "  4  database error; the open batch was rolled back\n"
+"  5  interrupted (SIGINT/SIGTERM) before the input ended; what was read is\n"
+"     committed and a rerun completes it (not for --follow and simulate,\n"
+"     where a signal is the normal end)\n"
 "See tickfeed-ingest(1).\n", DB_DEFAULT_PATH);
 }
 

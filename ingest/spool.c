@@ -299,6 +299,9 @@ cmd_spool(const struct ingest_config *cfg)
 	if (spool_run(&sp) == -1) {
 		log_warnx("%s: database: %s", cfg->spool, sqlite3_errmsg(sp.db));
 		sp.ex = INGEST_EXIT_DB;
+	} else if (ingest_stop) {
+		log_warnx("%s: interrupted; the next run goes on", cfg->spool);
+		sp.ex = INGEST_EXIT_INTERRUPTED;
 	}
 out:
 	writer_free(sp.w);

@@ -46,4 +46,16 @@ printf '{"symbol":"C","ts":1,"price":1}\n{"symbol":"C","ts":2,"price":1}\n' >&3
 wait_for has 7; ok $? "--batch 2 commits two ticks at once, timer or not"
 exec 3>&-
 wait "$P"
+
+# without --follow a signal interrupts the input: 5, what was read committed
+"$ING" --db "$DB" --batch 1 - < pipe > i.out 2> i.err &
+P=$!; echo "$P" > p.pid
+exec 3> pipe
+printf '{"symbol":"D","ts":1,"price":1}\n' >&3
+wait_for has 8; ok $? "--batch 1 commits the tick at once"
+kill -TERM "$P"; wait "$P"; rc=$?
+exec 3>&-
+is "$rc" 5 "SIGTERM before the input ended: exit 5"
+like "$(cat i.err)" "interrupted: what was read is committed; run again to finish" "says so"
+is "$(count)" 8 "the tick read is committed"
 done_testing

@@ -77,6 +77,14 @@ out=$("$ING" --db new.db migrate); is "$?" 0 "migrate exits 0"
 is "$out" "new.db: schema version 1 is current" "migrate: nothing to do"
 "$ING" --db v7.db migrate 2> err.txt; is "$?" 4 "migrate refuses a newer schema"
 
+# make install puts the binary, the man page and the schema in place
+make -s -C "$ROOT" BUILD="$BUILD" install-ingest DESTDIR="$TEST_TMP/root" PREFIX=/usr > /dev/null; rc=$?
+is "$rc" 0 "make install-ingest"
+is "$(cd "$TEST_TMP/root" && find . -type f | sort | tr '\n' ' ')" \
+    "./usr/bin/tickfeed-ingest ./usr/share/man/man1/tickfeed-ingest.1 ./usr/share/tickfeed/schema.sql " \
+    "installed files"
+ok "$([ -x "$TEST_TMP/root/usr/bin/tickfeed-ingest" ]; echo $?)" "the binary is executable"
+
 # $TICKFEED_DB is the default --db
 out=$(TICKFEED_DB=$TEST_TMP/env.db "$ING" b.csv 2> /dev/null)
 is "$(q env.db 'SELECT count(*) FROM ticks')" 2 "TICKFEED_DB names the database"
