@@ -217,7 +217,7 @@ csv_src_line(void *arg, const char *s, size_t len, long lineno)
 	}
 	cs->rec_bytes += len;
 	if (cs->rec_bytes > SRC_LINE_MAX + 2) {
-		csv_src_abort_record(cs, "record longer than 4096 bytes "
+		csv_src_abort_record(cs, "record longer than " SRC_LINE_MAX_TEXT " bytes "
 		    "(unterminated quote?)");
 		return cs->status;
 	}

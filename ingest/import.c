@@ -22,6 +22,8 @@
 /* Refused lines printed per input; the count in the summary is complete. */
 #define IMPORT_SHOW_MAX	100
 
+volatile sig_atomic_t ingest_stop;
+
 struct import {
 	const struct ingest_config	*cfg;
 	const char			*path;	/* for the format guess */
@@ -88,7 +90,8 @@ import_drain(struct import *im, int final)
 	while (s == SRC_OK && (rc = lines_next(&im->lines, &line, &len,
 	    &lineno, final)) != LINES_NEED) {
 		if (rc == LINES_LONG) {
-			import_reject(im, lineno, "line longer than 4096 bytes");
+			import_reject(im, lineno, "line longer than "
+			    SRC_LINE_MAX_TEXT " bytes");
 			if (im->src != NULL)
 				src_break(im->src);
 		} else

@@ -19,8 +19,6 @@
 #include "timeutil.h"
 #include "valid.h"
 
-volatile sig_atomic_t ingest_stop;
-
 static const char *const cmd_names[CMD__MAX] = {
 	[CMD_IMPORT] = "import",
 	[CMD_SIMULATE] = "simulate",

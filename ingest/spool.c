@@ -15,6 +15,7 @@
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -30,6 +31,8 @@
 
 #define SPOOL_LOCK	".tickfeed-ingest.lock"
 #define SPOOL_HEXSZ	(SHA256_DIGEST_SIZE * 2 + 1)
+/* DIR (< PATH_MAX, checked) + "/failed/" + a name (<= NAME_MAX) + ".999" */
+#define SPOOL_PATHSZ	(PATH_MAX + NAME_MAX + 32)
 
 enum spool_dest {
 	SPOOL_DONE,
@@ -53,7 +56,7 @@ struct spool {
 static int
 spool_lock(const char *dir)
 {
-	char	path[4096], pid[32];
+	char	path[SPOOL_PATHSZ], pid[32];
 	int	fd, n;
 
 	snprintf(path, sizeof(path), "%s/%s", dir, SPOOL_LOCK);
@@ -111,7 +114,7 @@ spool_hash(const char *path, char *hex, long long *size)
 static void
 spool_move(const char *dir, const char *name, enum spool_dest d)
 {
-	char		from[4096], to[4200];
+	char		from[SPOOL_PATHSZ], to[SPOOL_PATHSZ];
 	struct stat	sb;
 	int		i;
 
@@ -201,7 +204,7 @@ static int
 spool_file(struct spool *sp, const char *name)
 {
 	struct ingest_stats	st = { 0, 0, 0, 0 };
-	char			path[4096], hex[SPOOL_HEXSZ], status[16];
+	char			path[SPOOL_PATHSZ], hex[SPOOL_HEXSZ], status[16];
 	long long		size, id;
 	enum import_rc		rc;
 	enum spool_dest		d;
@@ -252,7 +255,7 @@ static int
 spool_run(struct spool *sp)
 {
 	struct dirent	**names = NULL;
-	char		  path[4096];
+	char		  path[SPOOL_PATHSZ];
 	struct stat	  sb;
 	int		  n, i, rc = 0;
 
@@ -278,9 +281,13 @@ int
 cmd_spool(const struct ingest_config *cfg)
 {
 	struct spool	sp = { cfg, NULL, NULL, INGEST_EXIT_OK };
-	char		path[4096];
+	char		path[SPOOL_PATHSZ];
 	int		lock, d;
 
+	if (strlen(cfg->spool) >= PATH_MAX) {
+		log_warnx("--spool: path too long");
+		return INGEST_EXIT_USAGE;
+	}
 	if ((lock = spool_lock(cfg->spool)) < 0)
 		return lock == -2 ? INGEST_EXIT_LOCKED : INGEST_EXIT_REJECTED;
 	for (d = 0; d < SPOOL_DEST__MAX; d++) {

@@ -14,6 +14,7 @@
 
 /* Longest line (and longest CSV record) accepted, without its newline. */
 #define SRC_LINE_MAX	4096
+#define SRC_LINE_MAX_TEXT "4096"	/* the same, for messages */
 
 enum src_format {
 	SRC_CSV,

@@ -73,7 +73,8 @@ feed(struct feed *f, enum src_format format, const char *data, size_t len)
 		while (f->status == SRC_OK && (rc = lines_next(&l, &line, &n,
 		    &no, final)) != LINES_NEED) {
 			if (rc == LINES_LONG) {
-				feed_reject(f, no, "line longer than 4096 bytes");
+				feed_reject(f, no, "line longer than "
+				    SRC_LINE_MAX_TEXT " bytes");
 				src_break(s);
 			} else
 				f->status = src_line(s, line, n, no);
