@@ -25,7 +25,7 @@ enum handler_result	ep_stream(struct req *, struct worker *);
 /*
  * Shared by the read endpoints: sends jw's bytes (taken) as a 200 JSON
  * answer with an ETag and keeps it in the worker's cache until the next
- * commit or until expires_ms (0: no time limit).  500 if jw failed.
+ * commit or until expires_ms (0: no time limit).  503 if jw failed.
  */
 void	ep_send(struct req *, struct worker *, struct jw *, int64_t expires_ms);
 /* The same for answers that are neither cached nor given an ETag. */

@@ -2,14 +2,14 @@
 #include "ep.h"
 #include "routes.h"
 
-/* Takes jw's bytes; answers 500 when building them ran out of memory. */
+/* Takes jw's bytes; answers 503 when building them ran out of memory. */
 static char *
 ep_body(struct req *req, struct jw *jw, size_t *len)
 {
 	char *body;
 
 	if ((body = jw_take(jw, len)) == NULL)
-		reply_error(req, HTTP_INTERNAL_ERROR, "internal",
+		reply_error(req, HTTP_UNAVAILABLE, "out_of_memory",
 		    "out of memory");
 	return body;
 }
@@ -25,7 +25,7 @@ ep_send(struct req *req, struct worker *w, struct jw *jw, int64_t expires_ms)
 		return;
 	if (answer_build(&a, "application/json", CACHE_REVALIDATE, body,
 	    len) == -1) {
-		reply_error(req, HTTP_INTERNAL_ERROR, "internal",
+		reply_error(req, HTTP_UNAVAILABLE, "out_of_memory",
 		    "out of memory");
 		return;
 	}

@@ -51,7 +51,8 @@ ep_metrics(struct req *req, struct worker *w)
 	if ((body = jw_take(&jw, &len)) == NULL ||
 	    answer_build(&a, "text/plain; version=0.0.4; charset=utf-8",
 	    CACHE_NONE, body, len) == -1) {
-		reply_error(req, HTTP_INTERNAL_ERROR, "internal", "out of memory");
+		reply_error(req, HTTP_UNAVAILABLE, "out_of_memory",
+		    "out of memory");
 		return HANDLER_DONE;
 	}
 	reply_answer(req, &a);

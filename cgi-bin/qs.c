@@ -63,9 +63,9 @@ qs_each(const char *query, qs_fn fn, void *arg, struct param_error *err)
 		return st;
 	if (uriDissectQueryMallocExA(&list, &count, query, query + len,
 	    URI_TRUE, URI_BR_DONT_TOUCH) != URI_SUCCESS) {
-		err->code = "internal";
+		err->code = "out_of_memory";
 		snprintf(err->msg, sizeof(err->msg), "out of memory");
-		return HTTP_INTERNAL_ERROR;
+		return HTTP_UNAVAILABLE;
 	}
 	for (it = list; it != NULL; it = it->next) {
 		st = fn(arg, it->key, it->value,

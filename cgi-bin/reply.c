@@ -9,6 +9,8 @@
 #include "reply.h"
 
 #define HEAD_MAX	1024	/* our heads are a few hundred bytes */
+#define REPLY_OOM_BODY	\
+	"{\"error\":{\"code\":\"out_of_memory\",\"message\":\"out of memory\"}}"
 
 static const struct {
 	int		 code;
@@ -163,7 +165,7 @@ reply_json(struct req *req, enum cache_policy cp, char *body, size_t len)
 	struct answer a;
 
 	if (answer_build(&a, "application/json", cp, body, len) == -1) {
-		reply_error(req, HTTP_INTERNAL_ERROR, "internal",
+		reply_error(req, HTTP_UNAVAILABLE, "out_of_memory",
 		    "out of memory");
 		return;
 	}
@@ -192,7 +194,7 @@ reply_error(struct req *req, enum http_status st, const char *code,
 {
 	char		 head[HEAD_MAX], msg[512];
 	char		*body;
-	const char	*extra = "";
+	const char	*extra = "", *text;
 	size_t		 hlen, blen;
 	va_list		 ap;
 
@@ -201,17 +203,17 @@ reply_error(struct req *req, enum http_status st, const char *code,
 	va_end(ap);
 	if (st == HTTP_METHOD_NOT_ALLOWED)
 		extra = "Allow: GET, HEAD, OPTIONS\r\n";
-	if ((body = reply_error_body(code, msg)) == NULL) {
-		st = HTTP_INTERNAL_ERROR;
-		body = NULL;
-	}
-	blen = body ? strlen(body) : 0;
+	/* Out of memory for the error itself: a fixed one that needs none. */
+	if ((body = reply_error_body(code, msg)) == NULL)
+		st = HTTP_UNAVAILABLE;
+	text = body != NULL ? body : REPLY_OOM_BODY;
+	blen = strlen(text);
 	hlen = reply_head(head, st, "application/json", blen, CACHE_NONE, "",
 	    extra);
 	req->status = st;
 	req_write(req, head, hlen);
-	if (body != NULL && req->method != METHOD_HEAD)
-		req_write(req, body, blen);
+	if (req->method != METHOD_HEAD)
+		req_write(req, text, blen);
 	free(body);
 }
 
