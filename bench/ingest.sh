@@ -31,11 +31,11 @@ awk -v n="$N" 'BEGIN {
 now() { date +%s.%N; }
 rate() { awk -v n="$1" -v a="$2" -v b="$3" 'BEGIN { printf "%.0f", n / (b - a) }'; }
 
-# Each side twice, interleaved, fresh databases; the better run counts
+# Each side three times, interleaved, fresh databases; the best run counts
 # (the machine is shared: this evens out a neighbour's burst).
 best() { awk -v a="$1" -v b="$2" 'BEGIN { print (a > b ? a : b) }'; }
 bare=0 ingest=0
-for run in 1 2; do
+for run in 1 2 3; do
 	rm -f "$TMP"/*.db*
 	t0=$(now); "$BARE" "$TMP/bare.db" "$N"; t1=$(now)
 	bare=$(best "$bare" "$(rate "$N" "$t0" "$t1")")
@@ -53,4 +53,5 @@ printf '%-44s %12s %8s\n' "tickfeed-ingest (candles, dedup; $candles candles)" \
     "$ingest" "$(awk -v a="$ingest" -v b="$bare" 'BEGIN { printf "%.2f", a / b }')"
 printf '%-44s %12s %8s\n' "tickfeed-ingest re-import (all duplicates)" \
     "$again" "$(awk -v a="$again" -v b="$bare" 'BEGIN { printf "%.2f", a / b }')"
+echo "(best of 3 each; load average at the end: $(cut -d' ' -f1-3 /proc/loadavg))"
 [ "$stored" -eq "$N" ] || { echo "ingest.sh: stored $stored of $N" >&2; exit 1; }
