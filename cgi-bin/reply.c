@@ -27,6 +27,7 @@ static const struct {
 	[HTTP_URI_TOO_LONG] = { 414, "URI Too Long" },
 	[HTTP_INTERNAL_ERROR] = { 500, "Internal Server Error" },
 	[HTTP_UNAVAILABLE] = { 503, "Service Unavailable" },
+	[HTTP_CLIENT_CLOSED] = { 499, "Client Closed Request" },
 };
 
 static const char *const cache_controls[CACHE_POLICY__MAX] = {

@@ -23,6 +23,7 @@ enum http_status {
 	HTTP_URI_TOO_LONG,
 	HTTP_INTERNAL_ERROR,
 	HTTP_UNAVAILABLE,
+	HTTP_CLIENT_CLOSED,	/* 499: left before a parked answer */
 	HTTP_STATUS__MAX
 };
 

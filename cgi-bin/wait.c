@@ -85,6 +85,7 @@
 
 #include "log.h"
 #include "timeutil.h"
+#include "valid.h"
 #include "wait.h"
 
 /* FastCGI 1.0 (fastcgi-spec section 8): records we write ourselves. */
@@ -994,4 +995,15 @@ wait_block(sqlite3 *db, const char *dbpath, const struct watch_syms *syms,
 	}
 	watch_close(wt);
 	return rc;
+}
+
+int
+wait_cursor_parse(const char *s, size_t len, long long *out)
+{
+	int64_t v;
+
+	if (valid_int64(s, len, 0, INT64_MAX, &v) == -1)
+		return -1;
+	*out = v;
+	return 0;
 }

@@ -134,4 +134,51 @@ void	wait_stats_get(struct wait_stats *);
 int	wait_block(sqlite3 *db, const char *dbpath,
 	    const struct watch_syms *syms, long long cursor, int64_t deadline);
 
+/*
+ * A cursor as clients send it (since=, last_event_id=, the Last-Event-ID
+ * header): 1..19 digits, 0..INT64_MAX, nothing else.  0 or -1.
+ */
+int	wait_cursor_parse(const char *s, size_t len, long long *out);
+
+/*
+ * What the waiting endpoints (ep_poll.c, ep_stream.c) share.  A push_q
+ * is one request's view: its symbols, its cursor and the newest id of the
+ * read transaction ep_push_open() leaves open.
+ */
+struct req;
+struct worker;
+
+struct push_q {
+	struct watch_syms	syms;
+	long long		since;
+	long long		head;
+};
+
+/* Starts the dispatcher if it is not running; 1 running, 0 not. */
+int	ep_push_ready(void);
+/*
+ * Reads the request's symbols and, in a read transaction, checks the
+ * cursor (since; the newest id when !given): beyond the newest id 400,
+ * older than pruned history 410.  Returns 0 with the transaction open,
+ * or -1 with the error answered and the transaction closed.
+ */
+int	ep_push_open(struct req *, struct worker *, struct push_q *,
+	    int given, long long since);
+/*
+ * Joins the ticks after q->since (at most WAIT_BATCH_MAX) into ticks;
+ * *cursor is the one to send next.  Returns how many, or -1.
+ */
+long	ep_push_gather(struct worker *, const struct push_q *,
+	    struct wait_buf *ticks, long long *cursor);
+/* {"cursor":N,"ticks":[...]}: the body of a poll, the data of an event. */
+void	ep_push_body(struct wait_buf *, long long cursor, const char *ticks,
+	    size_t len);
+/* Takes a waiting slot: 0, or -1 with the 503 answered. */
+int	ep_push_reserve(struct req *);
+/*
+ * Parks req (a slot reserved) with ticket t; returns HANDLER_PARKED, or
+ * HANDLER_DONE when the client has gone already.
+ */
+int	ep_push_park(struct req *, const struct wait_ticket *t);
+
 #endif

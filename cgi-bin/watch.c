@@ -48,11 +48,25 @@ watch_name_cmp(const void *a, const void *b)
 	return strcmp(a, b);
 }
 
+/* Sorts set's names and folds repeats. */
+static void
+watch_syms_sort(struct watch_syms *set)
+{
+	size_t i, j;
+
+	qsort(set->name, set->n, sizeof(set->name[0]), watch_name_cmp);
+	for (i = j = 0; i < set->n; i++)
+		if (j == 0 || strcmp(set->name[j - 1], set->name[i]) != 0)
+			memmove(set->name[j++], set->name[i],
+			    sizeof(set->name[0]));
+	set->n = j;
+}
+
 int
 watch_syms_parse(struct watch_syms *set, const char *csv, size_t len)
 {
-	size_t	 i, j, n;
-	const char *p = csv, *end = csv + len, *comma;
+	size_t		 n;
+	const char	*p = csv, *end = csv + len, *comma;
 
 	set->n = 0;
 	while (p < end) {
@@ -67,12 +81,26 @@ watch_syms_parse(struct watch_syms *set, const char *csv, size_t len)
 		if ((p = comma + 1) == end)
 			return -1;	/* trailing comma */
 	}
-	qsort(set->name, set->n, sizeof(set->name[0]), watch_name_cmp);
-	for (i = j = 0; i < set->n; i++)
-		if (j == 0 || strcmp(set->name[j - 1], set->name[i]) != 0)
-			memmove(set->name[j++], set->name[i],
-			    sizeof(set->name[0]));
-	set->n = j;
+	watch_syms_sort(set);
+	return 0;
+}
+
+int
+watch_syms_from(struct watch_syms *set, const char (*names)[SYMBOL_MAX + 1],
+    size_t n)
+{
+	size_t i;
+
+	set->n = 0;
+	if (n > WATCH_SYMS_MAX)
+		return -1;
+	for (i = 0; i < n; i++) {
+		if (valid_symbol(names[i], strnlen(names[i], SYMBOL_MAX + 1)))
+			return -1;
+		memcpy(set->name[i], names[i], SYMBOL_MAX + 1);
+	}
+	set->n = n;
+	watch_syms_sort(set);
 	return 0;
 }
 

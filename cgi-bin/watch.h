@@ -46,6 +46,9 @@ struct watch_tick {
  * is empty, or there are more than WATCH_SYMS_MAX distinct names.
  */
 int	watch_syms_parse(struct watch_syms *set, const char *csv, size_t len);
+/* The same from n names already split (and NUL-terminated). */
+int	watch_syms_from(struct watch_syms *set,
+	    const char (*names)[SYMBOL_MAX + 1], size_t n);
 int	watch_syms_has(const struct watch_syms *, const char *symbol);
 int	watch_syms_cmp(const struct watch_syms *, const struct watch_syms *);
 

@@ -1,0 +1,177 @@
+/*
+ * GET /api/v1/stream?symbols=A,B[&last_event_id=ID]
+ *
+ * Server-sent events (HTML Living Standard, "Server-sent events";
+ * text/event-stream).  The stream opens with
+ *
+ *	retry: 2000
+ *	id: CURSOR
+ *
+ * (a block without data: it sets the browser's last event id, fires
+ * nothing), then sends one event per commit batch that holds ticks of the
+ * symbols (all when symbols= is absent), at most WAIT_BATCH_MAX ticks an
+ * event:
+ *
+ *	id: CURSOR
+ *	event: ticks
+ *	data: {"cursor":CURSOR,"ticks":[...as poll...]}
+ *
+ * and a comment line ": heartbeat" every 15 s so proxies keep it open.
+ * CURSOR is the id to resume from: the browser sends it back as
+ * Last-Event-ID when it reconnects (after retry ms), and nothing is lost
+ * or repeated.  The first connection resumes from last_event_id= (a
+ * browser cannot set the header itself); the header wins when both are
+ * given; neither means "from now".  The same errors as poll (400 beyond
+ * the newest id, 410 older than pruned history, 503 when too many wait).
+ * A stream ends after an hour (the client resumes); in plain CGI after
+ * 55 s, since each stream is a process there.  X-Accel-Buffering: no
+ * keeps nginx from buffering it.
+ */
+#include <stdio.h>
+#include <string.h>
+
+#include "ep.h"
+#include "timeutil.h"
+#include "wait.h"
+
+#define STREAM_HEAD_MAX	512
+
+static void
+stream_event(struct wait_buf *out, long long cursor, const char *ticks,
+    size_t len)
+{
+	wait_buf_printf(out, "id: %lld\nevent: ticks\ndata: ", cursor);
+	ep_push_body(out, cursor, ticks, len);
+	wait_buf_add(out, "\n\n", 2);
+}
+
+static void
+stream_end(struct wait_buf *out, long long cursor)
+{
+	(void)out;
+	(void)cursor;		/* the client resumes from its last id */
+}
+
+static void
+stream_heartbeat(struct wait_buf *out)
+{
+	wait_buf_add(out, ": heartbeat\n\n", 13);
+}
+
+const struct wait_ops ep_stream_ops = {
+	.persistent = 1,
+	.deliver = stream_event,
+	.expire = stream_end,
+	.heartbeat = stream_heartbeat,
+};
+
+/* The head and the opening block; 0, or -1 when the client is gone. */
+static int
+stream_open(struct req *req, long long cursor)
+{
+	char	buf[STREAM_HEAD_MAX];
+	int	n;
+
+	n = snprintf(buf, sizeof(buf), "Status: 200 OK\r\n"
+	    "Content-Type: text/event-stream; charset=utf-8\r\n"
+	    "Cache-Control: no-cache\r\nX-Accel-Buffering: no\r\n"
+	    "Access-Control-Allow-Origin: %s\r\n\r\n", cfg.cors_origin);
+	if (n <= 0 || n >= (int)sizeof(buf))
+		return -1;
+	req->status = HTTP_OK;
+	if (req->method == METHOD_HEAD)
+		return req_write(req, buf, (size_t)n);
+	n += snprintf(buf + n, sizeof(buf) - (size_t)n,
+	    "retry: %d\nid: %lld\n\n", WAIT_RETRY_MS, cursor);
+	if (n >= (int)sizeof(buf))
+		return -1;
+	return req_write(req, buf, (size_t)n);
+}
+
+/*
+ * The cursor to resume from: the Last-Event-ID header, else
+ * last_event_id=.  0 (*given set), or -1 with the 400 answered.
+ */
+static int
+stream_cursor(struct req *req, int *given, long long *cursor)
+{
+	const char *h = req_getenv(req, "HTTP_LAST_EVENT_ID");
+
+	*given = 1;
+	if (h != NULL) {
+		if (wait_cursor_parse(h, strlen(h), cursor) == 0)
+			return 0;
+		reply_error(req, HTTP_BAD_REQUEST, "bad_value", "Last-Event-ID "
+		    "must be a tick id (digits)");
+		return -1;
+	}
+	*cursor = req->params.last_event_id;
+	*given = (req->params.present & PBIT(P_LAST_EVENT_ID)) != 0;
+	return 0;
+}
+
+/* Plain CGI: the stream runs in this process until its deadline. */
+static enum handler_result
+stream_cgi(struct req *req, struct worker *w, struct push_q *q)
+{
+	struct wait_buf	ev = { 0 }, ticks = { 0 };
+	int64_t		end, now;
+	long long	cursor;
+	long		n;
+
+	end = wait_deadline(time_mono_ms(), WAIT_TIMEOUT_CAP * 1000);
+	if (stream_open(req, q->since) == -1 || req_flush(req) == -1)
+		return HANDLER_DONE;
+	while ((now = time_mono_ms()) < end) {
+		ticks.len = ev.len = 0;
+		n = -1;
+		if (worker_begin(w, &q->head) == 0) {
+			n = ep_push_gather(w, q, &ticks, &cursor);
+			worker_end(w);
+		}
+		if (n > 0) {
+			stream_event(&ev, cursor, ticks.p, ticks.len);
+			q->since = cursor;
+		} else if (n == 0 && wait_block(w->db, cfg.db_path, &q->syms,
+		    q->since, now + WAIT_HEARTBEAT_MS < end ?
+		    now + WAIT_HEARTBEAT_MS : end) == 0)
+			stream_heartbeat(&ev);
+		if (n < 0 || ev.oom || req_write(req, ev.p, ev.len) == -1 ||
+		    req_flush(req) == -1)
+			break;
+	}
+	wait_buf_free(&ev);
+	wait_buf_free(&ticks);
+	return HANDLER_DONE;
+}
+
+enum handler_result
+ep_stream(struct req *req, struct worker *w)
+{
+	struct wait_ticket	t = { .kind = WAIT_STREAM, .owner = req };
+	struct push_q		q;
+	long long		cursor;
+	int			given;
+
+	if (stream_cursor(req, &given, &cursor) == -1 ||
+	    ep_push_open(req, w, &q, given, cursor) == -1)
+		return HANDLER_DONE;
+	worker_end(w);
+	if (req->method == METHOD_HEAD) {
+		stream_open(req, q.since);
+		return HANDLER_DONE;
+	}
+	if (req->cgi)
+		return stream_cgi(req, w, &q);
+	if (ep_push_reserve(req) == -1)
+		return HANDLER_DONE;
+	if (stream_open(req, q.since) == -1) {
+		wait_unreserve();
+		return HANDLER_DONE;
+	}
+	t.syms = q.syms;
+	t.cursor = t.scanned = q.since;
+	t.deadline = wait_deadline(time_mono_ms(),
+	    (int64_t)WAIT_STREAM_LIFE_S * 1000);
+	return (enum handler_result)ep_push_park(req, &t);
+}
