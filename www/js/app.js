@@ -131,8 +131,6 @@ function on_ticks(ticks) {
 	}
 	if (fresh)
 		page.feed.set_symbols(page.market.names());
-	if (fresh && page.symbol === null)
-		choose(url_state().symbol, url_state().interval || '1m', false);
 }
 
 /* refresh_symbols: pick up new symbols and prev_close now and then. */
@@ -176,20 +174,27 @@ function debug_hook() {
 	});
 }
 
-/* start: read `symbols` (retrying until the API answers), then go live. */
-async function start() {
-	let answer;
-	for (let n = 1; !answer; n++) {
+/* first_symbols: the first `symbols` answer that lists any, retrying. */
+async function first_symbols() {
+	for (let n = 1; ; n++) {
 		try {
-			answer = await api_get('symbols', {});
+			const answer = await api_get('symbols', {});
+			if (answer.symbols.length)
+				return answer;
+			show_notice('No symbols yet: feed some ticks with ' +
+			    'tickfeed-ingest. Waiting…');
 		} catch (e) {
 			show_notice('The tickfeed API does not answer (' + e.message +
 			    '). Retrying…');
-			await new Promise(r => setTimeout(r, Math.min(30e3, 1e3 * n)));
 		}
+		await new Promise(r => setTimeout(r, Math.min(30e3, 1e3 * n)));
 	}
-	show_notice(answer.symbols.length ? '' :
-	    'No symbols yet: feed some ticks with tickfeed-ingest.');
+}
+
+/* start: read `symbols`, then go live from its cursor. */
+async function start() {
+	const answer = await first_symbols();
+	show_notice('');
 	page.market = new Market(answer);
 	page.log = new TickLog(LOG_TICKS, answer.cursor);
 	page.chart = new ChartView($('#chart'), page.log);
@@ -202,10 +207,8 @@ async function start() {
 	wire_controls();
 	page.feed.start();
 	setInterval(refresh_symbols, SYMBOLS_REFRESH_MS);
-	if (page.market.names().length) {
-		const want = url_state();
-		await choose(want.symbol, want.interval || '1m', false);
-	}
+	const want = url_state();
+	await choose(want.symbol, want.interval || '1m', false);
 }
 
 start();

@@ -174,7 +174,7 @@ export class ChartView {
 		let answer;
 		try {
 			answer = await api_get('candles', { symbol: this.symbol,
-			    interval: this.interval, from: t, to: t });
+			    interval: this.interval, from: t, to: t + 1 });
 		} catch (e) {
 			return this.resync_later(t, gen);
 		}

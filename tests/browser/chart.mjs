@@ -1,0 +1,308 @@
+// chart.mjs: the chart page in headless Debian Chromium (playwright-core)
+// against the real stack chart.t started: nginx + tickfeed.fcgi + a
+// database fed by tickfeed-ingest.  Prints TAP.
+//
+// Environment (set by chart.t):
+//   TICKFEED_URL     the page, e.g. http://127.0.0.1:PORT/
+//   TICKFEED_CTL     a script: app-stop | app-start | sim-stop | ingest FILE
+//   TICKFEED_QUIET   a symbol only this test feeds (exact checks)
+//   TICKFEED_LIVE    a symbol the simulator moves
+//   TICKFEED_TMP     a scratch directory
+//   TICKFEED_SCREENSHOT  where to keep the picture of the page
+
+import { execFileSync } from 'node:child_process';
+import { writeFileSync } from 'node:fs';
+import { chromium } from 'playwright-core';
+import { diag, done_testing, is, like, ok } from './tap.mjs';
+
+const BASE = process.env.TICKFEED_URL;
+const QUIET = process.env.TICKFEED_QUIET;
+const LIVE = process.env.TICKFEED_LIVE;
+const TMP = process.env.TICKFEED_TMP;
+const PRICE_BOUND_MS = 2000;	/* the feature: a tick shows within 2 s */
+const SETTLE_MS = 20000;	/* how long a live chart may take to match */
+
+const sleep = ms => new Promise(r => setTimeout(r, ms));
+
+function ctl(...args) {
+	return execFileSync(process.env.TICKFEED_CTL, args,
+	    { encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'] });
+}
+
+async function api(endpoint, params = {}) {
+	const url = new URL('api/v1/' + endpoint, BASE);
+	for (const [k, v] of Object.entries(params))
+		url.searchParams.set(k, String(v));
+	const res = await fetch(url);
+	if (!res.ok)
+		throw new Error(`${url}: HTTP ${res.status}`);
+	return res.json();
+}
+
+/* ingest_csv: store LINES (symbol,ts,price,size) through tickfeed-ingest. */
+let csv_n = 0;
+function ingest_csv(lines) {
+	const file = `${TMP}/feed-${++csv_n}.csv`;
+	writeFileSync(file, 'symbol,ts,price,size\n' + lines.join('\n') + '\n');
+	return ctl('ingest', file);
+}
+
+function bars_of(answer) {
+	return answer.candles.map(c => ({ t: c.t, open: c.open, high: c.high,
+	    low: c.low, close: c.close, volume: c.volume }));
+}
+
+/*
+ * bars_settle: the chart's bars compared with `candles` (the same query),
+ * tried until they match or SETTLE_MS passes: with ticks arriving, the two
+ * are read at slightly different moments.  Returns [got, want].
+ */
+async function bars_settle(page) {
+	const until = Date.now() + SETTLE_MS;
+	let got, want;
+	for (;;) {
+		await page.waitForFunction(() => window.tickfeed &&
+		    window.tickfeed.ready());
+		const q = await page.evaluate(() => window.tickfeed.query());
+		want = bars_of(await api('candles', q));
+		got = await page.evaluate(() => window.tickfeed.bars());
+		if (JSON.stringify(got) === JSON.stringify(want) ||
+		    Date.now() > until)
+			return [got, want];
+		await sleep(250);
+	}
+}
+
+/* caught_up: wait until the page's feed cursor reaches the API's. */
+async function caught_up(page) {
+	const h = await api('health');
+	await page.waitForFunction(c => window.tickfeed.cursor() >= c,
+	    h.cursor, { timeout: SETTLE_MS });
+	return h.cursor;
+}
+
+function watch_console(page, sink) {
+	page.on('console', m => {
+		if (m.type() === 'error' || m.type() === 'warning')
+			sink.push(`${m.type()}: ${m.text()}`);
+	});
+	page.on('pageerror', e => sink.push(`pageerror: ${e.message}`));
+}
+
+const pages_opened = [];
+
+async function open_page(browser, path, opts = {}) {
+	const ctx = await browser.newContext(opts);
+	const page = await ctx.newPage();
+	page.errors = [];
+	pages_opened.push(page);
+	watch_console(page, page.errors);
+	await page.goto(new URL(path, BASE).href);
+	await page.waitForFunction(() => window.tickfeed &&
+	    window.tickfeed.ready() &&
+	    window.tickfeed.connection().state === 'live', null,
+	    { timeout: SETTLE_MS });
+	return page;
+}
+
+async function test_load(browser) {
+	const page = await open_page(browser, './', { viewport:
+	    { width: 1280, height: 760 } });
+	const sym = await api('symbols');
+	const rows = await page.$$eval('#symbol-list li',
+	    lis => lis.map(li => li.dataset.symbol));
+	is(rows, sym.symbols.map(s => s.symbol), 'the list shows every symbol, in order');
+	const first = sym.symbols[0].symbol;
+	like(page.url(), new RegExp(`\\?symbol=${first}&interval=1m$`),
+	    'with no choice in the URL, the first symbol at 1m is shown');
+	const [got, want] = await bars_settle(page);
+	ok(want.length > 10, `the history has bars (${want.length})`);
+	is(got, want, 'the chart draws the candles answer bar for bar');
+	const attribution = await page.$eval('footer a[href="https://www.tradingview.com/"]',
+	    a => a.closest('span').textContent.replace(/\s+/g, ' ').trim());
+	like(attribution, /Lightweight Charts™ — Copyright \(c\) 2023 TradingView, Inc\./,
+	    'the licence\'s attribution notice and link are shown');
+	is(page.errors, [], 'no console errors or warnings while loading');
+	await page.context().close();
+}
+
+/* quiet_texts: the list row and quote of the quiet symbol, as shown. */
+function quiet_texts(page) {
+	return page.evaluate(sym => ({
+		last: document.querySelector('#last-price').textContent,
+		row: document.querySelector(`li[data-symbol="${sym}"] .px`).textContent,
+	}), QUIET);
+}
+
+/* price_moves: ingest one tick for QUIET; the page must show it in 2 s. */
+async function price_moves(page, price, ts, name) {
+	ingest_csv([`${QUIET},${ts},${price},10`]);
+	const t0 = Date.now();
+	const moved = await page.waitForFunction(p =>
+	    document.querySelector('#last-price').textContent === p,
+	    price, { timeout: PRICE_BOUND_MS }).then(() => true, () => false);
+	ok(moved, `${name}: the shown price is ${price} within ${PRICE_BOUND_MS} ms`);
+	if (!moved)
+		diag(`shown: ${JSON.stringify(await quiet_texts(page))}`);
+	else
+		diag(`shown after ${Date.now() - t0} ms`);
+}
+
+async function test_live_tick(browser, label, init) {
+	const page = await open_page(browser, `./?symbol=${QUIET}&interval=1m`,
+	    { viewport: { width: 1280, height: 760 } });
+	if (init) {
+		await page.context().addInitScript(init);
+		await page.reload();
+		await page.waitForFunction(() => window.tickfeed &&
+		    window.tickfeed.ready() &&
+		    window.tickfeed.connection().state === 'live');
+	}
+	const conn = await page.evaluate(() => window.tickfeed.connection());
+	diag(`${label}: connection ${JSON.stringify(conn)}`);
+	const last = (await api('quotes', { symbols: QUIET })).quotes[0];
+	const minute = Math.floor(last.ts / 60000) * 60000;
+	const p1 = label === 'stream' ? '123.45' : '124.50';
+	await price_moves(page, p1, minute + 60000 + 1000, `${label}, new bar`);
+	const p2 = label === 'stream' ? '122.10' : '125.00';
+	await price_moves(page, p2, minute + 60000 + 2000, `${label}, same bar`);
+	is((await quiet_texts(page)).row, p2, `${label}: the list row shows it too`);
+	ingest_csv([`${QUIET},${minute - 60000 + 5},99.99,7`]);
+	await caught_up(page);
+	const [got, want] = await bars_settle(page);
+	is(got, want, `${label}: after a new bar, an update and a late tick, bars equal candles`);
+	is(got[got.length - 1].close, Number(p2), `${label}: the last bar closes at the last tick`);
+	is(page.errors, [], `${label}: no console errors or warnings`);
+	await page.context().close();
+	return conn;
+}
+
+async function click_and_check(page, selector, symbol, interval) {
+	await page.click(selector);
+	await page.waitForFunction(([s, i]) => window.tickfeed.symbol() === s &&
+	    window.tickfeed.interval() === i && window.tickfeed.ready(),
+	    [symbol, interval]);
+	like(page.url(), new RegExp(`\\?symbol=${symbol}&interval=${interval}$`),
+	    `the URL keeps ${symbol} ${interval}`);
+	const [got, want] = await bars_settle(page);
+	ok(want.length > 0, `${symbol} ${interval} has bars (${want.length})`);
+	is(got, want, `${symbol} ${interval}: the chart's bars equal candles`);
+}
+
+async function test_switch(browser) {
+	const page = await open_page(browser, `./?symbol=${QUIET}&interval=1m`);
+	await click_and_check(page, `li[data-symbol="${LIVE}"] button`, LIVE, '1m');
+	await click_and_check(page, 'button[data-interval="5m"]', LIVE, '5m');
+	await click_and_check(page, 'button[data-interval="1h"]', LIVE, '1h');
+	await click_and_check(page, 'button[data-interval="1d"]', LIVE, '1d');
+	await page.goBack();
+	await page.waitForFunction(() => window.tickfeed.interval() === '1h' &&
+	    window.tickfeed.ready());
+	is(await page.evaluate(() => window.tickfeed.interval()), '1h',
+	    'Back returns to the previous interval');
+	is(page.errors, [], 'no console errors or warnings while switching');
+	await page.context().close();
+}
+
+async function test_phone(browser) {
+	const page = await open_page(browser, `./?symbol=${LIVE}&interval=1m`,
+	    { viewport: { width: 390, height: 844 }, isMobile: true,
+	      hasTouch: true });
+	const m = await page.evaluate(() => {
+		const r = document.querySelector('#chart').getBoundingClientRect();
+		return { scroll: document.documentElement.scrollWidth,
+		    chart_w: Math.round(r.width), chart_h: Math.round(r.height) };
+	});
+	is(m.scroll, 390, 'phone width: nothing wider than the screen');
+	ok(m.chart_w === 390 && m.chart_h >= 300,
+	    `phone width: the chart fills the width (${m.chart_w}x${m.chart_h})`);
+	is(page.errors, [], 'phone width: no console errors or warnings');
+	await page.context().close();
+}
+
+async function screenshot(browser, file) {
+	const page = await open_page(browser, `./?symbol=${LIVE}&interval=1m`,
+	    { viewport: { width: 1280, height: 720 }, deviceScaleFactor: 1 });
+	await sleep(3000);	/* a few live ticks flash in the list */
+	await page.screenshot({ path: file });
+	ok(true, `screenshot of the live page in ${file}`);
+	await page.context().close();
+}
+
+async function test_restart(browser) {
+	const page = await open_page(browser, `./?symbol=${LIVE}&interval=1m`);
+	const before = await page.evaluate(() => window.tickfeed.cursor());
+	ctl('app-stop');
+	await page.waitForFunction(() =>
+	    window.tickfeed.connection().state !== 'live', null,
+	    { timeout: SETTLE_MS });
+	is(await page.evaluate(() => window.tickfeed.connection().state) !== 'live',
+	    true, 'with the app stopped, the page says it is not live');
+	await sleep(3000);	/* the simulator goes on storing ticks */
+	ctl('app-start');
+	await page.waitForFunction(() =>
+	    window.tickfeed.connection().state === 'live', null,
+	    { timeout: 60000 });
+	ok(true, 'the page reconnects by itself');
+	await sleep(2000);
+	ctl('sim-stop');
+	const cursor = await caught_up(page);
+	ok(cursor > before, `ticks stored while the app was down arrived (${before} -> ${cursor})`);
+	const q = await page.evaluate(() => window.tickfeed.query());
+	const want = bars_of(await api('candles', q));
+	const got = await page.evaluate(() => window.tickfeed.bars());
+	is(got, want, 'after the restart the chart equals candles, bar for bar');
+	const sym = await api('symbols');
+	const shown = await page.$$eval('#symbol-list li', lis => lis.map(li =>
+	    [li.dataset.symbol, li.querySelector('.px').textContent]));
+	is(shown.map(r => r[0]), sym.symbols.map(s => s.symbol), 'the list kept every symbol');
+	const exact = await api_raw_prices();
+	is(shown, exact, 'every listed price equals the symbols answer, as written');
+	const bad = page.errors.filter(e => e.startsWith('pageerror'));
+	is(bad, [], 'no script errors across the restart');
+	await page.context().close();
+}
+
+/* api_raw_prices: [symbol, price text as the API wrote it] from `symbols`. */
+async function api_raw_prices() {
+	const res = await fetch(new URL('api/v1/symbols', BASE));
+	const text = await res.text();
+	const out = [];
+	const re = /"symbol"\s*:\s*"([^"]+)"[^}]*?"price"\s*:\s*(-?[0-9.]+)/g;
+	for (let m; (m = re.exec(text));)
+		out.push([m[1], m[2]]);
+	return out;
+}
+
+async function main() {
+	const browser = await chromium.launch({
+		executablePath: '/usr/bin/chromium',
+		args: ['--headless', '--no-sandbox', '--disable-gpu',
+		    '--disable-quic', '--no-first-run',
+		    '--disable-background-networking',
+		    '--disable-component-update', '--disable-sync'],
+	});
+	try {
+		await test_load(browser);
+		await test_live_tick(browser, 'stream', null);
+		const c = await test_live_tick(browser, 'poll',
+		    () => { delete window.EventSource; });
+		is(c.detail, 'poll', 'without EventSource the page long-polls');
+		await test_switch(browser);
+		await test_phone(browser);
+		if (process.env.TICKFEED_SCREENSHOT)
+			await screenshot(browser, process.env.TICKFEED_SCREENSHOT);
+		await test_restart(browser);
+	} catch (e) {
+		ok(false, 'the browser test ran to its end');
+		diag(e.stack);
+		const last = pages_opened[pages_opened.length - 1];
+		if (last)
+			diag('the last page said:\n' + last.errors.join('\n'));
+	} finally {
+		await browser.close();
+	}
+	process.exitCode = done_testing() ? 0 : 1;
+}
+
+main();

@@ -1,0 +1,93 @@
+#!/bin/bash
+# The chart page in headless Debian Chromium (playwright-core) against the
+# real stack: nginx with conf/nginx/ in front of tickfeed.fcgi, a database
+# fed by tickfeed-ingest (six hours of simulated history, a live simulator,
+# and a quiet symbol only this test moves).  chart.mjs does the checking:
+#   - the page loads with no console errors; the list shows every symbol;
+#     the chart's bars equal `candles` bar for bar; attribution shown
+#   - a tick fed by tickfeed-ingest shows as the last price within 2 s,
+#     over the stream and over long-poll (EventSource removed); a new bar,
+#     an update and a late tick leave the bars equal to `candles`
+#   - switching symbol and interval (clicks) loads the right data and keeps
+#     it in the URL; Back returns
+#   - phone width: nothing overflows, the chart fills the width
+#   - killing and restarting the app mid-stream: the page says so,
+#     reconnects by itself, and ends with bars equal to `candles`
+#   - a screenshot of the live page (TICKFEED_SCREENSHOT, else in $BUILD)
+. "$(dirname "$0")/../lib.sh"
+. "$ROOT/tests/stack.sh"
+
+[ -x /usr/bin/chromium ] || skip_all "chromium is not installed"
+[ -d "$ROOT/node_modules/playwright-core" ] || skip_all "no playwright-core (npm ci)"
+[ -f "$ROOT/www/vendor/lightweight-charts.standalone.production.js" ] ||
+    skip_all "www/vendor is empty (make)"
+INGEST=$BIN/tickfeed-ingest
+[ -x "$INGEST" ] && [ -x "$STACK_APP" ] || skip_all "build first (make)"
+
+DB=$TEST_TMP/ticks.db
+LIVE_SYMBOLS=AAPL,MSFT,EURUSD
+STACK_DIR=$TEST_TMP/stack
+chmod 711 "$TEST_TMP"	# nginx's workers (nobody) reach the socket in it
+export TICKFEED_DB=$DB
+on_exit stack_stop
+on_exit "kill_pidfile $TEST_TMP/sim.pid"
+
+# History: a seeded walk over the last six hours, told backwards so that
+# it ends where the live simulator (same presets) starts.
+now=$(date +%s%3N)
+start=$((now - 6 * 3600 * 1000))
+"$INGEST" simulate --symbols "$LIVE_SYMBOLS" --seed 7 --count 14400 --rate 0 \
+    --start-ts "$start" --step-ms 1500 --print csv |
+    awk -F, -v OFS=, -v s="$start" -v e="$((now - 1000))" \
+    'NR == 1 { print; next } { $2 = sprintf("%.0f", e - ($2 - s)); print }' >"$TEST_TMP/history.csv"
+"$INGEST" -q "$TEST_TMP/history.csv"
+is "$?" 0 "six hours of history stored"
+
+# The quiet symbol: one tick a minute, two hours ago.
+quiet_end=$(( (now - 2 * 3600 * 1000) / 60000 * 60000 ))
+{ echo symbol,ts,price,size
+  for i in $(seq 40 -1 1); do
+	printf 'QUIET,%d,%d.%02d,%d\n' $((quiet_end - i * 60000 + 1500)) \
+	    $((100 + i % 7)) $((i * 13 % 100)) $((i * 10))
+  done; } >"$TEST_TMP/quiet.csv"
+"$INGEST" -q "$TEST_TMP/quiet.csv"
+is "$?" 0 "the quiet symbol's ticks stored"
+
+stack_start_app "$DB" >/dev/null
+ok $? "the app starts"
+stack_start_nginx >/dev/null
+ok $? "nginx starts in front of it"
+
+"$INGEST" simulate --symbols "$LIVE_SYMBOLS" --seed 8 --rate 4 \
+    --flush-ms 200 >"$TEST_TMP/sim.log" 2>&1 &
+echo $! >"$TEST_TMP/sim.pid"
+
+# What chart.mjs may do to the stack, through this script.
+cat >"$TEST_TMP/ctl" <<CTL
+#!/bin/bash
+# ctl VERB: app-stop | app-start | sim-stop | ingest FILE
+STACK_DIR=$STACK_DIR
+BUILD=$BUILD
+. "$ROOT/tests/stack.sh"
+case \$1 in
+app-stop) stack_kill_pidfile "$STACK_DIR/app.pid" ;;
+app-start) stack_start_app "$DB" ;;
+sim-stop) stack_kill_pidfile "$TEST_TMP/sim.pid" ;;
+ingest) "$INGEST" -q "\$2" ;;
+*) exit 2 ;;
+esac
+CTL
+chmod +x "$TEST_TMP/ctl"
+
+# chart.mjs goes on with the numbering and prints the plan.
+TAP_N=$TAP_N TAP_FAILED=$TAP_FAILED \
+TICKFEED_URL=$STACK_URL/ TICKFEED_CTL=$TEST_TMP/ctl TICKFEED_TMP=$TEST_TMP \
+    TICKFEED_QUIET=QUIET TICKFEED_LIVE=MSFT \
+    TICKFEED_SCREENSHOT=${TICKFEED_SCREENSHOT:-$BUILD/screenshot.png} \
+    node "$ROOT/tests/browser/chart.mjs"
+rc=$?
+if [ "$rc" -ne 0 ]; then
+	diag "app.log:"; tail -20 "$STACK_DIR/app.log" | sed 's/^/# /'
+	diag "nginx error.log:"; tail -20 "$STACK_DIR/nginx/error.log" | sed 's/^/# /'
+fi
+exit "$rc"
