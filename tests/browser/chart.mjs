@@ -22,6 +22,12 @@ const TMP = process.env.TICKFEED_TMP;
 const PRICE_BOUND_MS = 2000;	/* the feature: a tick shows within 2 s */
 const SETTLE_MS = 20000;	/* how long a live chart may take to match */
 
+/* Distinct prices for each run of test_live_tick: [new bar, same bar]. */
+const LIVE_PRICES = {
+	stream: ['123.45', '122.10'], poll: ['124.50', '125.00'],
+	fallback: ['126.05', '120.90'],
+};
+
 const sleep = ms => new Promise(r => setTimeout(r, ms));
 
 function ctl(...args) {
@@ -91,8 +97,10 @@ function watch_console(page, sink) {
 
 const pages_opened = [];
 
-async function open_page(browser, path, opts = {}) {
-	const ctx = await browser.newContext(opts);
+/* open_page: PATH in a new page of CTX (a browser: in a new context). */
+async function open_page(ctx, path, opts = {}) {
+	if (ctx.newContext)
+		ctx = await ctx.newContext(opts);
 	const page = await ctx.newPage();
 	page.errors = [];
 	pages_opened.push(page);
@@ -148,23 +156,24 @@ async function price_moves(page, price, ts, name) {
 		diag(`shown after ${Date.now() - t0} ms`);
 }
 
-async function test_live_tick(browser, label, init) {
-	const page = await open_page(browser, `./?symbol=${QUIET}&interval=1m`,
-	    { viewport: { width: 1280, height: 760 } });
-	if (init) {
-		await page.context().addInitScript(init);
-		await page.reload();
-		await page.waitForFunction(() => window.tickfeed &&
-		    window.tickfeed.ready() &&
-		    window.tickfeed.connection().state === 'live');
-	}
+/*
+ * test_live_tick: ticks for QUIET show at once and end equal to candles.
+ * SETUP(context) may change the browser before the page loads: LABEL
+ * 'poll' takes EventSource away; 'fallback' makes every stream request
+ * fail, as behind a proxy that cannot stream, while the rest answers.
+ */
+async function test_live_tick(browser, label, setup) {
+	const ctx = await browser.newContext({ viewport:
+	    { width: 1280, height: 760 } });
+	if (setup)
+		await setup(ctx);
+	const page = await open_page(ctx, `./?symbol=${QUIET}&interval=1m`);
 	const conn = await page.evaluate(() => window.tickfeed.connection());
 	diag(`${label}: connection ${JSON.stringify(conn)}`);
 	const last = (await api('quotes', { symbols: QUIET })).quotes[0];
 	const minute = Math.floor(last.ts / 60000) * 60000;
-	const p1 = label === 'stream' ? '123.45' : '124.50';
+	const [p1, p2] = LIVE_PRICES[label];
 	await price_moves(page, p1, minute + 60000 + 1000, `${label}, new bar`);
-	const p2 = label === 'stream' ? '122.10' : '125.00';
 	await price_moves(page, p2, minute + 60000 + 2000, `${label}, same bar`);
 	is((await quiet_texts(page)).row, p2, `${label}: the list row shows it too`);
 	ingest_csv([`${QUIET},${minute - 60000 + 5},99.99,7`]);
@@ -172,7 +181,10 @@ async function test_live_tick(browser, label, init) {
 	const [got, want] = await bars_settle(page);
 	is(got, want, `${label}: after a new bar, an update and a late tick, bars equal candles`);
 	is(got[got.length - 1].close, Number(p2), `${label}: the last bar closes at the last tick`);
-	is(page.errors, [], `${label}: no console errors or warnings`);
+	const errors = label === 'fallback' ? page.errors.filter(e =>
+	    !/net::ERR_FAILED/.test(e)) : page.errors;
+	is(errors, [], `${label}: no console errors or warnings` +
+	    (label === 'fallback' ? ' but the failed streams' : ''));
 	await page.context().close();
 	return conn;
 }
@@ -285,9 +297,12 @@ async function main() {
 	try {
 		await test_load(browser);
 		await test_live_tick(browser, 'stream', null);
-		const c = await test_live_tick(browser, 'poll',
-		    () => { delete window.EventSource; });
+		let c = await test_live_tick(browser, 'poll', ctx =>
+		    ctx.addInitScript(() => { delete window.EventSource; }));
 		is(c.detail, 'poll', 'without EventSource the page long-polls');
+		c = await test_live_tick(browser, 'fallback', ctx =>
+		    ctx.route('**/api/v1/stream?*', route => route.abort()));
+		is(c.detail, 'poll', 'when the stream never opens, the page long-polls');
 		await test_switch(browser);
 		await test_phone(browser);
 		if (process.env.TICKFEED_SCREENSHOT)

@@ -12,8 +12,10 @@
 
 import { api_get, price_decimals } from './api.js';
 import { bar_apply, bar_from_candle, bar_put, bar_start } from './bars.js';
+import { price_text, volume_text } from './format.js';
 
 const HISTORY_BARS = 500;
+const BAR_PX = 7;
 const UP = '#26a69a';
 const DOWN = '#ef5350';
 const UP_VOLUME = 'rgba(38, 166, 154, 0.45)';
@@ -67,10 +69,41 @@ export class ChartView {
 			scaleMargins: { top: 0.8, bottom: 0 },
 		});
 		this.candles.priceScale().applyOptions({
-			scaleMargins: { top: 0.08, bottom: 0.24 },
+			scaleMargins: { top: 0.1, bottom: 0.24 },
+		});
+		this.legend = document.createElement('div');
+		this.legend.className = 'legend';
+		container.appendChild(this.legend);
+		this.hover = null;
+		this.chart.subscribeCrosshairMove(p => {
+			this.hover = p.time === undefined ? null :
+			    p.seriesData.get(this.candles) || null;
+			this.show_legend();
 		});
 		this.generation = 0;
 		this.reset(null, '1m');
+	}
+
+	/* show_legend: O H L C V of the bar under the crosshair, else the last. */
+	show_legend() {
+		const c = this.hover || (this.bars.length ?
+		    candle_point(this.bars[this.bars.length - 1]) : null);
+		if (!c) {
+			this.legend.textContent = '';
+			return;
+		}
+		const v = this.volume.data().find(x => x.time === c.time);
+		const cells = [['O', c.open], ['H', c.high], ['L', c.low],
+		    ['C', c.close]].map(([k, x]) => [k, price_text(x, this.decimals)]);
+		cells.push(['V', v ? volume_text(v.value) : '']);
+		this.legend.replaceChildren(...cells.map(([k, x]) => {
+			const span = document.createElement('span');
+			span.innerHTML = '<b></b> ';
+			span.firstChild.textContent = k;
+			span.append(x);
+			return span;
+		}));
+		this.legend.dataset.dir = c.close >= c.open ? 'up' : 'down';
 	}
 
 	reset(symbol, interval) {
@@ -128,21 +161,35 @@ export class ChartView {
 		this.bars = answer.candles.map(bar_from_candle);
 		this.cursor = answer.cursor;
 		this.redraw();
-		this.chart.timeScale().scrollToRealTime();
+		this.frame();
 		this.ready = true;
 		for (const tk of this.log.since(this.symbol, this.cursor))
 			this.apply(tk);
 	}
 
+	/* frame: show the latest bars, about BAR_PX pixels each, or all. */
+	frame() {
+		const n = this.bars.length;
+		const ts = this.chart.timeScale();
+		const shown = Math.max(20, Math.floor(ts.width() / BAR_PX));
+		if (n <= shown)
+			ts.fitContent();
+		else
+			ts.setVisibleLogicalRange({ from: n - shown, to: n + 3 });
+	}
+
 	redraw() {
 		this.candles.setData(this.bars.map(candle_point));
 		this.volume.setData(this.bars.map(volume_point));
+		this.show_legend();
 	}
 
 	/* draw: show bar B, the last one or (HISTORICAL) an existing older one. */
 	draw(b, historical) {
 		this.candles.update(candle_point(b), historical);
 		this.volume.update(volume_point(b), historical);
+		if (!this.hover)
+			this.show_legend();
 	}
 
 	/* tick: a new tick from the feed (any symbol, ids increasing). */
