@@ -25,7 +25,7 @@ const SETTLE_MS = 20000;	/* how long a live chart may take to match */
 /* Distinct prices for each run of test_live_tick: [new bar, same bar]. */
 const LIVE_PRICES = {
 	stream: ['123.45', '122.10'], poll: ['124.50', '125.00'],
-	fallback: ['126.05', '120.90'],
+	fallback: ['126.05', '120.90'], cors: ['127.35', '121.15'],
 };
 
 const sleep = ms => new Promise(r => setTimeout(r, ms));
@@ -169,6 +169,7 @@ async function test_live_tick(browser, label, setup) {
 		await setup(ctx);
 	const page = await open_page(ctx, `./?symbol=${QUIET}&interval=1m`);
 	const conn = await page.evaluate(() => window.tickfeed.connection());
+	conn.api_hosts = ctx.api_hosts;
 	diag(`${label}: connection ${JSON.stringify(conn)}`);
 	const last = (await api('quotes', { symbols: QUIET })).quotes[0];
 	const minute = Math.floor(last.ts / 60000) * 60000;
@@ -187,6 +188,30 @@ async function test_live_tick(browser, label, setup) {
 	    (label === 'fallback' ? ' but the failed streams' : ''));
 	await page.context().close();
 	return conn;
+}
+
+/*
+ * cross_origin: the page from BASE with its <meta name="tickfeed-api">
+ * set, as an admin would, to the same server under another name
+ * (localhost for 127.0.0.1): another origin, so every API read and the
+ * stream go through the API's CORS answers.
+ */
+async function cross_origin(ctx) {
+	const api = new URL(BASE);
+	api.hostname = 'localhost';
+	ctx.api_hosts = new Set();
+	ctx.on('request', r => {
+		if (r.url().includes('/api/v1/'))
+			ctx.api_hosts.add(new URL(r.url()).host);
+	});
+	await ctx.addInitScript(href => {
+		/* parsed, before the page's deferred and module scripts run */
+		document.addEventListener('readystatechange', () => {
+			if (document.readyState === 'interactive')
+				document.querySelector('meta[name="tickfeed-api"]')
+				    .content = href;
+		});
+	}, api.href);
 }
 
 async function click_and_check(page, selector, symbol, interval) {
@@ -303,6 +328,10 @@ async function main() {
 		c = await test_live_tick(browser, 'fallback', ctx =>
 		    ctx.route('**/api/v1/stream?*', route => route.abort()));
 		is(c.detail, 'poll', 'when the stream never opens, the page long-polls');
+		c = await test_live_tick(browser, 'cors', cross_origin);
+		is(c.detail, 'stream', 'the stream works across origins');
+		is([...c.api_hosts], [new URL(BASE).host.replace('127.0.0.1', 'localhost')],
+		    'with the API on another origin, every API request went there');
 		await test_switch(browser);
 		await test_phone(browser);
 		if (process.env.TICKFEED_SCREENSHOT)

@@ -6,8 +6,10 @@
 #   - the page loads with no console errors; the list shows every symbol;
 #     the chart's bars equal `candles` bar for bar; attribution shown
 #   - a tick fed by tickfeed-ingest shows as the last price within 2 s,
-#     over the stream and over long-poll (EventSource removed); a new bar,
-#     an update and a late tick leave the bars equal to `candles`
+#     over the stream, over long-poll (EventSource removed), over the
+#     fallback to long-poll (stream requests fail), and with the API on
+#     another origin (CORS); each time a new bar, an update and a late tick
+#     leave the bars equal to `candles`
 #   - switching symbol and interval (clicks) loads the right data and keeps
 #     it in the URL; Back returns
 #   - phone width: nothing overflows, the chart fills the width
