@@ -42,18 +42,18 @@ follow_growing(const struct follow *f)
 	return f->regular;
 }
 
-/* A file shorter than what we read was truncated: start again. */
-static void
+/* A file shorter than what we read was truncated: 1 after rewinding. */
+static int
 follow_truncated(struct follow *f)
 {
 	struct stat	sb;
 	off_t		off;
 
 	off = lseek(f->fd, 0, SEEK_CUR);
-	if (fstat(f->fd, &sb) == 0 && off != -1 && sb.st_size < off) {
-		log_info("input truncated, reading from its start");
-		(void)lseek(f->fd, 0, SEEK_SET);
-	}
+	if (fstat(f->fd, &sb) == -1 || off == -1 || sb.st_size >= off)
+		return 0;
+	log_info("input truncated, reading it again from its start");
+	return lseek(f->fd, 0, SEEK_SET) == 0;
 }
 
 /* Empties the inotify queue: the events only said "look again". */
@@ -75,7 +75,8 @@ follow_wait(struct follow *f, const struct lines *l, int ms)
 	if (f->regular && !l->eof)
 		return 1;
 	if (f->regular) {
-		follow_truncated(f);
+		if (follow_truncated(f))
+			return FOLLOW_RESTART;
 		if (f->ino == -1) {
 			(void)poll(NULL, 0, ms);
 			return 1;

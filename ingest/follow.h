@@ -23,8 +23,11 @@ void	follow_init(struct follow *, int fd, const char *path);
 void	follow_free(struct follow *);
 /*
  * Waits up to ms for input.  Returns 1 when a read may find something,
- * 0 when the time ran out (or a signal came) with nothing new.
+ * 0 when the time ran out (or a signal came) with nothing new, and
+ * FOLLOW_RESTART when the file was truncated: the caller starts over as
+ * on a new input (header, line numbers), reading from offset 0.
  */
+#define FOLLOW_RESTART	2
 int	follow_wait(struct follow *, const struct lines *, int ms);
 /* After a read returned 0: 1 if the input may still grow, 0 if it ended. */
 int	follow_growing(const struct follow *);

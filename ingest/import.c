@@ -140,9 +140,20 @@ import_loop(struct import *im)
 			return SRC_STOP;
 		if (ingest_stop)
 			return SRC_OK;
-		if (im->cfg->follow && follow_wait(&im->follow, &im->lines,
-		    import_wait_ms(im)) == 0)
-			continue;
+		if (im->cfg->follow) {
+			switch (follow_wait(&im->follow, &im->lines,
+			    import_wait_ms(im))) {
+			case 0:
+				continue;
+			case FOLLOW_RESTART:	/* a new file: new header */
+				src_free(im->src);
+				im->src = NULL;
+				lines_reset(&im->lines);
+				break;
+			default:
+				break;
+			}
+		}
 		n = lines_fill(&im->lines);
 		if (n == -1 && errno == EINTR)
 			continue;

@@ -17,6 +17,15 @@ lines_init(struct lines *l, int fd)
 }
 
 void
+lines_reset(struct lines *l)
+{
+	l->start = l->end = 0;
+	l->lineno = 0;
+	l->skipping = 0;
+	l->eof = 0;
+}
+
+void
 lines_free(struct lines *l)
 {
 	free(l->buf);

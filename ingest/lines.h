@@ -38,6 +38,8 @@ void		lines_free(struct lines *);
  */
 enum lines_rc	lines_next(struct lines *, const char **line, size_t *len,
 		    long *lineno, int final);
+/* Forgets everything buffered and counted: a new input on the same fd. */
+void		lines_reset(struct lines *);
 /* One read(): bytes read, 0 at end of input (sets eof), -1 with errno. */
 ssize_t		lines_fill(struct lines *);
 /* Bytes buffered but not yet handed out (a partial line). */

@@ -22,9 +22,12 @@ printf '7,1\nbad line\n' >> feed.csv
 wait_for has 3; ok $? "the completed line is committed"
 is "$(q "$DB" "SELECT price FROM ticks ORDER BY id DESC LIMIT 1")" 170000000 "with its whole price"
 wait_for grep -q 'feed.csv:5: symbol: not' f.err; ok $? "a bad line is reported while following"
+# a file truncated and rewritten is read again from its start
+printf 'symbol,ts,price\nT,1764322200000,1\n' > feed.csv
+wait_for has 4; ok $? "after truncation the new content is read"
 kill -TERM "$F"; wait "$F"; rc=$?
 is "$rc" 1 "SIGTERM: exits with the status of what it read (1: a line was rejected)"
-is "$(cat f.out)" "feed.csv: read 4, stored 3, duplicate 0, rejected 1" "and prints its summary"
+is "$(cat f.out)" "feed.csv: read 5, stored 4, duplicate 0, rejected 1" "and prints its summary"
 
 # stdin from a pipe that stays open
 mkfifo pipe
@@ -32,9 +35,9 @@ mkfifo pipe
 P=$!; echo "$P" > p.pid; on_exit "kill_pidfile $TEST_TMP/p.pid"
 exec 3> pipe
 printf '{"symbol":"B","ts":1764322200000,"price":2}\n' >&3
-wait_for has 4; ok $? "a line on an open pipe is committed"
+wait_for has 5; ok $? "a line on an open pipe is committed"
 printf '{"symbol":"B","ts":1764322200001,"price":2.5}\n' >&3
-wait_for has 5; ok $? "and the next one"
+wait_for has 6; ok $? "and the next one"
 exec 3>&-
 wait "$P"; is "$?" 0 "the pipe closing ends --follow with 0"
 is "$(cat p.out)" "stdin: read 2, stored 2, duplicate 0, rejected 0" "summary"
@@ -43,7 +46,7 @@ is "$(cat p.out)" "stdin: read 2, stored 2, duplicate 0, rejected 0" "summary"
 P=$!; echo "$P" > p.pid
 exec 3> pipe
 printf '{"symbol":"C","ts":1,"price":1}\n{"symbol":"C","ts":2,"price":1}\n' >&3
-wait_for has 7; ok $? "--batch 2 commits two ticks at once, timer or not"
+wait_for has 8; ok $? "--batch 2 commits two ticks at once, timer or not"
 exec 3>&-
 wait "$P"
 
@@ -52,10 +55,10 @@ wait "$P"
 P=$!; echo "$P" > p.pid
 exec 3> pipe
 printf '{"symbol":"D","ts":1,"price":1}\n' >&3
-wait_for has 8; ok $? "--batch 1 commits the tick at once"
+wait_for has 9; ok $? "--batch 1 commits the tick at once"
 kill -TERM "$P"; wait "$P"; rc=$?
 exec 3>&-
 is "$rc" 5 "SIGTERM before the input ended: exit 5"
 like "$(cat i.err)" "interrupted: what was read is committed; run again to finish" "says so"
-is "$(count)" 8 "the tick read is committed"
+is "$(count)" 9 "the tick read is committed"
 done_testing

@@ -33,6 +33,10 @@ sim --seed 7 --count 50 --print ndjson --symbols 'ZZ,EURUSD' > a.ndjson
 is "$(head -c 1 a.ndjson)" "{" "NDJSON output"
 is "$("$ING" --db nd.db a.ndjson)" "a.ndjson: read 50, stored 50, duplicate 0, rejected 0" "and it imports"
 "$ING" --db "$DB" simulate --symbols 'bad sym' --count 1 2> /dev/null; is "$?" 2 "bad --symbols: 2"
+"$ING" simulate --duration 0.2 --rate 100 --print csv --symbols AAPL > d.csv; is "$?" 0 "--duration ends the run"
+is "$("$ING" --db d.db d.csv | sed 's/[0-9][0-9]*/N/g')" "d.csv: read N, stored N, duplicate N, rejected N" \
+    "and what it printed imports"
+is "$(q d.db 'SELECT count(*) > 0 FROM ticks')" 1 "some ticks"
 
 # forever, paced, wall-clock timestamps, stopped by SIGTERM after commits
 "$ING" --db live.db simulate --rate 50 > live.out &
