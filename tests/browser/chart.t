@@ -15,6 +15,8 @@
 #   - phone width: nothing overflows, the chart fills the width
 #   - killing and restarting the app mid-stream: the page says so,
 #     reconnects by itself, and ends with bars equal to `candles`
+#   - the same files in a sub-folder of "shared hosting" (Apache mod_cgi
+#     and conf/apache/htaccess): relative API base, live, equal to candles
 #   - a screenshot of the live page (TICKFEED_SCREENSHOT, else in $BUILD)
 . "$(dirname "$0")/../lib.sh"
 . "$ROOT/tests/stack.sh"
@@ -59,10 +61,29 @@ stack_start_app "$DB" >/dev/null
 ok $? "the app starts"
 stack_start_nginx >/dev/null
 ok $? "nginx starts in front of it"
+nginx_url=$STACK_URL
 
 "$INGEST" simulate --symbols "$LIVE_SYMBOLS" --seed 8 --rate 4 \
     --flush-ms 200 >"$TEST_TMP/sim.log" 2>&1 &
 echo $! >"$TEST_TMP/sim.pid"
+
+# Shared hosting: the page, the program and the .htaccess in a sub-folder
+# of an Apache (mod_cgi) web directory.  (After the simulator started:
+# the CGI runs as nobody, and a read-only reader of a WAL database needs
+# its -shm, which a writer creates.)
+if command -v apache2 >/dev/null; then
+	stack_start_apache cgi "$DB" >/dev/null
+	ok $? "Apache (mod_cgi) starts"
+	htdocs=$STACK_DIR/apache-cgi/htdocs
+	sub=$htdocs/shop/tickfeed
+	mkdir -p "$sub"
+	cp -R "$ROOT/www/." "$sub/"
+	cp "$htdocs/tickfeed.fcgi" "$htdocs/.htaccess" "$sub/"
+	stack_wait_for test -e "$DB-shm"
+	export TICKFEED_SUBDIR_URL=$STACK_URL/shop/tickfeed/
+	is "$(curl -s -o /dev/null -w '%{http_code}' "${TICKFEED_SUBDIR_URL}api/v1/health")" 200 \
+	    "the API answers in the sub-folder"
+fi
 
 # What chart.mjs may do to the stack, through this script.
 cat >"$TEST_TMP/ctl" <<CTL
@@ -83,7 +104,7 @@ chmod +x "$TEST_TMP/ctl"
 
 # chart.mjs goes on with the numbering and prints the plan.
 TAP_N=$TAP_N TAP_FAILED=$TAP_FAILED \
-TICKFEED_URL=$STACK_URL/ TICKFEED_CTL=$TEST_TMP/ctl TICKFEED_TMP=$TEST_TMP \
+TICKFEED_URL=$nginx_url/ TICKFEED_CTL=$TEST_TMP/ctl TICKFEED_TMP=$TEST_TMP \
     TICKFEED_QUIET=QUIET TICKFEED_LIVE=MSFT \
     TICKFEED_SCREENSHOT=${TICKFEED_SCREENSHOT:-$BUILD/screenshot.png} \
     node "$ROOT/tests/browser/chart.mjs"
