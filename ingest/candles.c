@@ -1,6 +1,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "bind.h"
 #include "candles.h"
 
 /*
@@ -136,18 +137,11 @@ candles_flush(struct candles *c)
 
 	for (i = 0; i < c->nrows && rc == 0; i++) {
 		r = &c->rows[i];
-		sqlite3_bind_int64(st, 1, r->symbol_id);
-		sqlite3_bind_int64(st, 2, r->t);
-		sqlite3_bind_int64(st, 3, r->open);
-		sqlite3_bind_int64(st, 4, r->high);
-		sqlite3_bind_int64(st, 5, r->low);
-		sqlite3_bind_int64(st, 6, r->close);
-		sqlite3_bind_int64(st, 7, r->volume);
-		sqlite3_bind_int64(st, 8, r->trades);
-		sqlite3_bind_int64(st, 9, r->open_ts);
-		sqlite3_bind_int64(st, 10, r->close_ts);
-		sqlite3_bind_int64(st, 11, r->last_id);
-		if (sqlite3_step(st) != SQLITE_DONE)
+		const int64_t v[] = { r->symbol_id, r->t, r->open, r->high,
+		    r->low, r->close, r->volume, r->trades, r->open_ts,
+		    r->close_ts, r->last_id };
+		if (bind_int64s(st, v, BIND_N(v)) != SQLITE_OK ||
+		    sqlite3_step(st) != SQLITE_DONE)
 			rc = -1;
 		sqlite3_reset(st);
 	}

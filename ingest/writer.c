@@ -1,6 +1,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "bind.h"
 #include "candles.h"
 #include "log.h"
 #include "timeutil.h"
@@ -274,13 +275,11 @@ writer_insert(struct writer *w, int64_t symbol_id, const struct tick *t,
     int64_t *id)
 {
 	sqlite3_stmt	*st = w->st[W_TICK];
+	const int64_t	 v[] = { symbol_id, t->ts, t->price, t->size, t->nkey };
 	int		 rc;
 
-	sqlite3_bind_int64(st, 1, symbol_id);
-	sqlite3_bind_int64(st, 2, t->ts);
-	sqlite3_bind_int64(st, 3, t->price);
-	sqlite3_bind_int64(st, 4, t->size);
-	sqlite3_bind_int64(st, 5, t->nkey);
+	if (bind_int64s(st, v, BIND_N(v)) != SQLITE_OK)
+		return writer_fail(w, "bind tick");
 	rc = sqlite3_step(st);
 	sqlite3_reset(st);
 	*id = 0;
@@ -332,14 +331,10 @@ writer_sym_flush(struct writer *w)
 
 	for (i = 0; i < w->ntouched; i++) {
 		ws = &w->syms[w->touched[i]];
-		sqlite3_bind_int64(st, 1, ws->id);
-		sqlite3_bind_int64(st, 2, ws->added);
-		sqlite3_bind_int(st, 3, ws->decimals);
-		sqlite3_bind_int64(st, 4, ws->last_ts);
-		sqlite3_bind_int64(st, 5, ws->last_id);
-		sqlite3_bind_int64(st, 6, ws->last_price);
-		sqlite3_bind_int64(st, 7, ws->last_size);
-		if (writer_exec(w, W_SYM_UPDATE) == -1)
+		const int64_t v[] = { ws->id, ws->added, ws->decimals,
+		    ws->last_ts, ws->last_id, ws->last_price, ws->last_size };
+		if (bind_int64s(st, v, BIND_N(v)) != SQLITE_OK ||
+		    writer_exec(w, W_SYM_UPDATE) == -1)
 			return -1;
 		ws->added = 0;
 	}
