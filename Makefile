@@ -48,6 +48,7 @@ include lib/lib.mk
 -include cgi-bin/cgi.mk
 -include tests/tests.mk
 -include bench/bench.mk
+-include bench/soak.mk
 -include www/www.mk
 -include ansible/ansible.mk
 
