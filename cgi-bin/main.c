@@ -29,7 +29,12 @@
 #include "worker.h"
 
 #define THREADS_MAX	64
-#define LISTEN_BACKLOG	1024
+/*
+ * After each commit every waiting client comes back at once (a long-poll
+ * answer, then the next poll): the queue must hold such a burst.  The
+ * kernel clamps it to net.core.somaxconn (4096 by default).
+ */
+#define LISTEN_BACKLOG	4096
 
 static pthread_mutex_t	 accept_mu = PTHREAD_MUTEX_INITIALIZER;
 static const char	*unix_path;	/* socket we created, unlinked on exit */
