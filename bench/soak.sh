@@ -3,7 +3,10 @@
 # (default 300) on loopback, then the figures: `make soak`.
 #
 #   - the simulator ingesting SOAK_RATE (1000) ticks a second over 20
-#     symbols, one commit every 100 ms;
+#     symbols, one commit every SOAK_FLUSH_MS (1000) ms: every commit
+#     answers every waiter, so 2000 waiters make 2000 answers and 2000
+#     new requests per commit (docs/reliability.md: at 100 ms the app
+#     fell behind on this 2-core machine);
 #   - wrk, SOAK_CONNS (256) connections of plain polling, mixed over
 #     quotes, ticks, symbols, candles and health (bench/soak.lua);
 #   - SOAK_WAITERS (2000) long-poll clients (bench/pushload.c), each
@@ -23,6 +26,7 @@ SOAK_SECONDS=${SOAK_SECONDS:-300}
 SOAK_RATE=${SOAK_RATE:-1000}
 SOAK_CONNS=${SOAK_CONNS:-256}
 SOAK_WAITERS=${SOAK_WAITERS:-2000}
+SOAK_FLUSH_MS=${SOAK_FLUSH_MS:-1000}
 . "$ROOT/tests/stack.sh"
 . "$ROOT/bench/push_lib.bash"
 
@@ -75,7 +79,8 @@ for i in $(seq 100); do
 done
 rss_start=$(rss); fds_start=$(fds)
 "$BIN/tickfeed-ingest" --db "$db" simulate --symbols "$SYMS" --seed 2 \
-    --rate "$SOAK_RATE" --count $((SOAK_RATE * SOAK_SECONDS)) --flush-ms 100 \
+    --rate "$SOAK_RATE" --count $((SOAK_RATE * SOAK_SECONDS)) \
+    --batch "$SOAK_RATE" --flush-ms "$SOAK_FLUSH_MS" \
     >"$D/sim.out" 2>&1 &
 sim_pid=$!; PIDS+=("$sim_pid")
 wrk -t 2 -c "$SOAK_CONNS" -d "${SOAK_SECONDS}s" --timeout 10s \
