@@ -3,7 +3,8 @@
 # symbols, no seq, so duplicates are checked by the price/size hash and
 # candles and symbols are maintained), beside a bare prepared-statement
 # insert loop (bench/ingest_bare.c) into the same schema, same machine,
-# same run.  Prints both rates and their ratio (target >= 0.70).
+# same run.  Prints both rates (wall clock and CPU time) and the ratios
+# (target >= 0.70).
 #   N=200000 bench/ingest.sh   a smaller run
 set -eu
 cd "$(dirname "$0")/.."
@@ -28,30 +29,38 @@ awk -v n="$N" 'BEGIN {
 	}
 }' > "$TMP/ticks.csv"
 
-now() { date +%s.%N; }
-rate() { awk -v n="$1" -v a="$2" -v b="$3" 'BEGIN { printf "%.0f", n / (b - a) }'; }
-
-# Each side three times, interleaved, fresh databases; the best run counts
-# (the machine is shared: this evens out a neighbour's burst).
+# run_timed CMD...: runs CMD, prints "wall_s cpu_s" (cpu = user + sys).
+run_timed() {
+	local TIMEFORMAT='%R %U %S' t
+	t=$( { time "$@" > /dev/null 2>&1; } 2>&1 ) || { echo "ingest.sh: $* failed" >&2; exit 1; }
+	awk '{ printf "%s %s", $1, $2 + $3 }' <<< "$t"
+}
 best() { awk -v a="$1" -v b="$2" 'BEGIN { print (a > b ? a : b) }'; }
-bare=0 ingest=0
+rate() { awk -v n="$N" -v s="$1" 'BEGIN { printf "%.0f", n / s }'; }
+ratio() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.2f", a / b }'; }
+
+# Each side three times, interleaved, on fresh databases; the best run
+# counts.  Wall-clock rates are what a user sees; CPU-time rates (user +
+# sys) are far less moved by neighbours on a shared machine.
+bare_w=0 bare_c=0 ing_w=0 ing_c=0
 for run in 1 2 3; do
 	rm -f "$TMP"/*.db*
-	t0=$(now); "$BARE" "$TMP/bare.db" "$N"; t1=$(now)
-	bare=$(best "$bare" "$(rate "$N" "$t0" "$t1")")
-	t0=$(now); "$BIN" -q --db "$TMP/ingest.db" "$TMP/ticks.csv"; t1=$(now)
-	ingest=$(best "$ingest" "$(rate "$N" "$t0" "$t1")")
+	read -r w c <<< "$(run_timed "$BARE" "$TMP/bare.db" "$N")"
+	bare_w=$(best "$bare_w" "$(rate "$w")"); bare_c=$(best "$bare_c" "$(rate "$c")")
+	read -r w c <<< "$(run_timed "$BIN" -q --db "$TMP/ingest.db" "$TMP/ticks.csv")"
+	ing_w=$(best "$ing_w" "$(rate "$w")"); ing_c=$(best "$ing_c" "$(rate "$c")")
 done
 stored=$(sqlite3 "$TMP/ingest.db" 'SELECT count(*) FROM ticks')
 candles=$(sqlite3 "$TMP/ingest.db" 'SELECT count(*) FROM candles_1m')
-t0=$(now); "$BIN" -q --db "$TMP/ingest.db" "$TMP/ticks.csv"; t1=$(now)
-again=$(rate "$N" "$t0" "$t1")
+read -r w c <<< "$(run_timed "$BIN" -q --db "$TMP/ingest.db" "$TMP/ticks.csv")"
+dup_w=$(rate "$w") dup_c=$(rate "$c")
 
-printf '%-44s %12s %8s\n' "ingest: $N CSV ticks, 50 symbols" "rows/s" "ratio"
-printf '%-44s %12s %8s\n' "bare prepared INSERT loop (peer)" "$bare" "1.00"
-printf '%-44s %12s %8s\n' "tickfeed-ingest (candles, dedup; $candles candles)" \
-    "$ingest" "$(awk -v a="$ingest" -v b="$bare" 'BEGIN { printf "%.2f", a / b }')"
-printf '%-44s %12s %8s\n' "tickfeed-ingest re-import (all duplicates)" \
-    "$again" "$(awk -v a="$again" -v b="$bare" 'BEGIN { printf "%.2f", a / b }')"
+row() { printf '%-46s %10s %6s %10s %6s\n' "$@"; }
+row "ingest: $N CSV ticks, 50 symbols" "rows/s" "ratio" "rows/cpu-s" "ratio"
+row "bare prepared INSERT loop (peer)" "$bare_w" "1.00" "$bare_c" "1.00"
+row "tickfeed-ingest (candles, dedup; $candles candles)" "$ing_w" \
+    "$(ratio "$ing_w" "$bare_w")" "$ing_c" "$(ratio "$ing_c" "$bare_c")"
+row "tickfeed-ingest re-import (all duplicates)" "$dup_w" \
+    "$(ratio "$dup_w" "$bare_w")" "$dup_c" "$(ratio "$dup_c" "$bare_c")"
 echo "(best of 3 each; load average at the end: $(cut -d' ' -f1-3 /proc/loadavg))"
 [ "$stored" -eq "$N" ] || { echo "ingest.sh: stored $stored of $N" >&2; exit 1; }
