@@ -16,6 +16,7 @@ import { price_text, volume_text } from './format.js';
 
 const HISTORY_BARS = 500;
 const BAR_PX = 7;
+const RESYNC_TRIES = 10;
 const UP = '#26a69a';
 const DOWN = '#ef5350';
 const UP_VOLUME = 'rgba(38, 166, 154, 0.45)';
@@ -214,23 +215,24 @@ export class ChartView {
 	 * resync: re-read bar T from `candles` (cursor C), put it in place, and
 	 * fold in again the logged ticks of bar T above C: they went into the
 	 * copy just replaced.  Ticks of bar T up to C that the feed delivers
-	 * later are skipped (bar_cursor).  On failure, tries again later.
+	 * later are skipped (bar_cursor).  On failure, tries again later with
+	 * a growing pause, RESYNC_TRIES times in all (TRIES counts them).
 	 */
-	async resync(t) {
+	async resync(t, tries = 1) {
 		const gen = this.generation;
 		let answer;
 		try {
 			answer = await api_get('candles', { symbol: this.symbol,
 			    interval: this.interval, from: t, to: t + 1 });
 		} catch (e) {
-			return this.resync_later(t, gen);
+			return this.resync_later(t, gen, tries);
 		}
 		if (gen !== this.generation ||
 		    answer.cursor <= (this.bar_cursor.get(t) || 0))
 			return;
 		const c = answer.candles.find(row => row.t === t);
 		if (!c || !this.log.covers(answer.cursor))
-			return this.resync_later(t, gen);
+			return this.resync_later(t, gen, tries);
 		this.bar_cursor.set(t, answer.cursor);
 		const b = bar_from_candle(c);
 		this.set_decimals(price_decimals(c));
@@ -243,11 +245,13 @@ export class ChartView {
 				this.apply(tk);
 	}
 
-	resync_later(t, gen) {
+	resync_later(t, gen, tries) {
+		if (tries >= RESYNC_TRIES)
+			return;
 		setTimeout(() => {
 			if (gen === this.generation)
-				this.resync(t);
-		}, 1e3);
+				this.resync(t, tries + 1);
+		}, 1e3 * tries);
 	}
 
 	/* data: what the chart holds, read back from its series (for tests). */
