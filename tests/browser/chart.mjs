@@ -5,6 +5,7 @@
 // Environment (set by chart.t):
 //   TICKFEED_URL     the page, e.g. http://127.0.0.1:PORT/
 //   TICKFEED_CTL     a script: app-stop | app-start | sim-stop | ingest FILE
+//                    | prune
 //   TICKFEED_QUIET   a symbol only this test feeds (exact checks)
 //   TICKFEED_LIVE    a symbol the simulator moves
 //   TICKFEED_TMP     a scratch directory
@@ -331,6 +332,35 @@ async function test_restart(browser) {
 	await page.context().close();
 }
 
+/*
+ * test_pruned: while the app is down, the ticks after the page's cursor
+ * are pruned (candles are kept): the API answers 410 to that cursor, and
+ * the page must start over by itself and end equal to candles.
+ */
+async function test_pruned(browser) {
+	const page = await open_page(browser, `./?symbol=${LIVE}&interval=1m`);
+	ctl('app-stop');
+	/* newer than any tick of LIVE (the simulator has stopped), and old
+	   enough for the prune: its id is above the page's cursor */
+	ingest_csv([`${LIVE},${Date.now() - 1000},410.10,100`]);
+	ctl('prune');
+	ctl('app-start');
+	await page.waitForEvent('load', { timeout: 60000 });
+	ok(true, 'with its cursor pruned away, the page loads itself afresh');
+	await page.waitForFunction(() => window.tickfeed &&
+	    window.tickfeed.ready() &&
+	    window.tickfeed.connection().state === 'live', null,
+	    { timeout: SETTLE_MS });
+	const q = await page.evaluate(() => window.tickfeed.query());
+	const want = bars_of(await api('candles', q));
+	const got = await page.evaluate(() => window.tickfeed.bars());
+	is(got, want, 'after starting over the chart equals candles, bar for bar');
+	is(got[got.length - 1].close, 410.1, 'the tick stored while down is drawn');
+	is(page.errors.filter(e => e.startsWith('pageerror')), [],
+	    'no script errors across the prune');
+	await page.context().close();
+}
+
 /* api_raw_prices: [symbol, price text as the API wrote it] from `symbols`. */
 async function api_raw_prices() {
 	const res = await fetch(new URL('api/v1/symbols', BASE));
@@ -370,6 +400,7 @@ async function main() {
 		if (process.env.TICKFEED_SCREENSHOT)
 			await screenshot(browser, process.env.TICKFEED_SCREENSHOT);
 		await test_restart(browser);
+		await test_pruned(browser);
 	} catch (e) {
 		ok(false, 'the browser test ran to its end');
 		diag(e.stack);

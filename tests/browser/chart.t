@@ -15,6 +15,8 @@
 #   - phone width: nothing overflows, the chart fills the width
 #   - killing and restarting the app mid-stream: the page says so,
 #     reconnects by itself, and ends with bars equal to `candles`
+#   - ticks after the page's cursor pruned while the app is down (410):
+#     the page starts over by itself and ends equal to `candles`
 #   - the same files in a sub-folder of "shared hosting" (Apache mod_cgi
 #     and conf/apache/htaccess): relative API base, live, equal to candles
 #   - a screenshot of the live page (TICKFEED_SCREENSHOT, else in $BUILD)
@@ -88,7 +90,7 @@ fi
 # What chart.mjs may do to the stack, through this script.
 cat >"$TEST_TMP/ctl" <<CTL
 #!/bin/bash
-# ctl VERB: app-stop | app-start | sim-stop | ingest FILE
+# ctl VERB: app-stop | app-start | sim-stop | ingest FILE | prune
 STACK_DIR=$STACK_DIR
 BUILD=$BUILD
 . "$ROOT/tests/stack.sh"
@@ -97,6 +99,7 @@ app-stop) stack_kill_pidfile "$STACK_DIR/app.pid" ;;
 app-start) stack_start_app "$DB" ;;
 sim-stop) stack_kill_pidfile "$TEST_TMP/sim.pid" ;;
 ingest) "$INGEST" -q "\$2" ;;
+prune) "$INGEST" -q prune --older-than 0 ;;
 *) exit 2 ;;
 esac
 CTL

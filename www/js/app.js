@@ -48,7 +48,13 @@ function show_conn(state, detail) {
 		connecting: 'connecting…',
 		live: 'live · ' + detail,
 		retrying: 'reconnecting in ' + Math.ceil(detail / 1e3) + ' s',
+		gone: 'starting over…',
 	}[state];
+	if (state === 'gone') {
+		/* the history moved on under us: load everything afresh */
+		show_notice(detail + '. Loading afresh…');
+		setTimeout(() => location.reload(), 1e3 + Math.random() * 2e3);
+	}
 	el.querySelector('.label').textContent = label;
 	el.title = state === 'live' ? 'receiving ticks over ' +
 	    (detail === 'stream' ? 'server-sent events' : 'long-poll') : label;

@@ -12,6 +12,8 @@
 // between us and the app (a buffering proxy, CGI hosting) cannot stream:
 // the feed falls back to long-polling `poll?since=<cursor>`, and tries the
 // stream again after STREAM_RETRY_MS.  No EventSource at all: poll only.
+// A stream refused for its cursor (410 pruned, 400 too new) never opens
+// either; the poll it falls back to sees the status and gives up.
 
 import { api_get, api_parse, api_url } from './api.js';
 
@@ -32,8 +34,9 @@ export class Feed {
 	/*
 	 * SYMBOLS: names to follow; CURSOR: id already seen; ON_TICKS(ticks,
 	 * cursor): new ticks in id order; ON_STATE(state, detail): state is
-	 * 'connecting', 'live' (detail 'stream' or 'poll') or 'retrying'
-	 * (detail: ms until the next try).
+	 * 'connecting', 'live' (detail 'stream' or 'poll'), 'retrying'
+	 * (detail: ms until the next try) or 'gone' (the cursor is refused,
+	 * detail: the API's message; the feed has stopped).
 	 */
 	constructor(symbols, cursor, on_ticks, on_state) {
 		this.symbols = symbols;
@@ -169,13 +172,26 @@ export class Feed {
 			this.deliver(answer);
 			this.connect();
 		} catch (e) {
-			if (this.abort === abort) {
-				this.abort = null;
+			if (this.abort !== abort)
+				return;
+			this.abort = null;
+			if (e.status === 410 || e.status === 400)
+				this.gone(e);
+			else
 				this.retry();
-			}
 		} finally {
 			clearTimeout(timer);
 		}
+	}
+
+	/*
+	 * gone: the API refuses our cursor: 410, the ticks after it were pruned
+	 * (candles keep them), or 400, it is beyond the newest (a new database).
+	 * Following on would leave a gap: stop, and let the page start over.
+	 */
+	gone(e) {
+		this.stop();
+		this.on_state('gone', e.message);
 	}
 
 	retry() {
