@@ -10,13 +10,7 @@
 #     ticks committed after its start, each once, in id order.
 . "$(dirname "$0")/../lib.sh"
 . "$ROOT/tests/faults/faults.sh"
-. "$ROOT/tests/stack.sh"
-
-command -v nginx >/dev/null || skip_all "nginx not installed"
-command -v wrk >/dev/null || skip_all "wrk not installed"
-chmod 755 "$TEST_TMP"
-STACK_DIR=$TEST_TMP/stack
-on_exit stack_stop
+faults_stack wrk
 on_exit 'kill_pidfile "$TEST_TMP/sim.pid"'
 db=$TEST_TMP/ticks.db
 DOWN='{"error":{"code":"unavailable","message":"the tickfeed app is not answering; retry shortly"}}'

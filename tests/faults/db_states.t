@@ -7,15 +7,10 @@
 # restart.  Every case starts a fresh app on the broken file.
 . "$(dirname "$0")/../lib.sh"
 . "$ROOT/tests/faults/faults.sh"
-. "$ROOT/tests/stack.sh"
-
-command -v nginx >/dev/null || skip_all "nginx not installed"
 [ "$(id -u)" -eq 0 ] || skip_all "running the app as nobody needs root"
-chmod 755 "$TEST_TMP"
-STACK_DIR=$TEST_TMP/stack
+faults_stack
 mkdir -p "$STACK_DIR" "$TEST_TMP/data"
 chown nobody:nogroup "$STACK_DIR" "$TEST_TMP/data"
-on_exit stack_stop
 db=$TEST_TMP/data/ticks.db
 good=$TEST_TMP/good.db
 

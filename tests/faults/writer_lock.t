@@ -7,12 +7,7 @@
 # writers' rows are there, nothing lost.
 . "$(dirname "$0")/../lib.sh"
 . "$ROOT/tests/faults/faults.sh"
-. "$ROOT/tests/stack.sh"
-
-command -v nginx >/dev/null || skip_all "nginx not installed"
-chmod 755 "$TEST_TMP"
-STACK_DIR=$TEST_TMP/stack
-on_exit stack_stop
+faults_stack
 HOLD=10
 db=$TEST_TMP/ticks.db
 

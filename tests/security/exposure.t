@@ -8,13 +8,7 @@
 # the web root by traversal.  www/ and conf/ themselves hold no such file.
 . "$(dirname "$0")/../lib.sh"
 . "$ROOT/tests/faults/faults.sh"
-. "$ROOT/tests/stack.sh"
-
-command -v nginx >/dev/null && command -v apache2 >/dev/null ||
-    skip_all "nginx or apache2 not installed"
-chmod 755 "$TEST_TMP"
-STACK_DIR=$TEST_TMP/stack
-on_exit stack_stop
+faults_stack apache2
 db=$TEST_TMP/data/ticks.db
 mkdir -p "$TEST_TMP/data"
 # The app runs as nobody under Apache: a WAL reader must be able to create

@@ -12,12 +12,7 @@
 #                  answers the five and frees their places
 . "$(dirname "$0")/../lib.sh"
 . "$ROOT/tests/faults/faults.sh"
-. "$ROOT/tests/stack.sh"
-
-command -v nginx >/dev/null || skip_all "nginx not installed"
-chmod 755 "$TEST_TMP"
-STACK_DIR=$TEST_TMP/stack
-on_exit stack_stop
+faults_stack
 db=$TEST_TMP/ticks.db
 
 syms=$(python3 -c 'print(",".join("S%015d" % i for i in range(64)))')

@@ -8,12 +8,7 @@
 # nothing), and the database must be byte for byte what it was.
 . "$(dirname "$0")/../lib.sh"
 . "$ROOT/tests/faults/faults.sh"
-. "$ROOT/tests/stack.sh"
-
-command -v nginx >/dev/null || skip_all "nginx not installed"
-chmod 755 "$TEST_TMP"
-STACK_DIR=$TEST_TMP/stack
-on_exit stack_stop
+faults_stack
 db=$TEST_TMP/ticks.db
 rm -f /tmp/tickfeed-pwned
 

@@ -11,12 +11,7 @@
 #     connection: WAL readers mark the wal-index.  docs/security.md.)
 . "$(dirname "$0")/../lib.sh"
 . "$ROOT/tests/faults/faults.sh"
-. "$ROOT/tests/stack.sh"
-
-command -v nginx >/dev/null || skip_all "nginx not installed"
-chmod 755 "$TEST_TMP"
-STACK_DIR=$TEST_TMP/stack
-on_exit stack_stop
+faults_stack
 db=$TEST_TMP/ticks.db
 
 faults_feed "$TEST_TMP/feed.csv" 500 6
