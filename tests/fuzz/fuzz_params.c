@@ -1,0 +1,132 @@
+/*
+ * libFuzzer harness for the parameter validators: params_parse() against
+ * every route's closed table (cgi-bin/params.c, routes.c) and the lib/
+ * validators under it (valid.c, timeutil.c).  The first input byte picks
+ * the route, the rest is the raw query string.  Besides "no crash, no
+ * sanitizer report", it checks what the validators promise:
+ *   - an accepted query holds only allowed keys, every required one, and
+ *     values in range: symbols valid and distinct, at most SYMBOLS_MAX,
+ *     limit 1..LIMIT_MAX, times TS_MIN..TS_MAX, timeout 0..3600;
+ *   - a refused one has a status 400, 414 or 503, a code and a message
+ *     of printable ASCII (it is echoed into JSON and logs);
+ *   - valid_int64 accepts only the canonical spelling of a number (it
+ *     prints back as the same bytes); valid_double only finite numbers;
+ *     an accepted time prints as ISO-8601 and parses back to itself.
+ */
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "params.h"
+#include "routes.h"
+#include "timeutil.h"
+#include "valid.h"
+
+int	LLVMFuzzerTestOneInput(const unsigned char *, size_t);
+
+static void
+fuzz_check(int cond)
+{
+	if (!cond)
+		abort();
+}
+
+static int
+fuzz_printable(const char *s)
+{
+	for (; *s != '\0'; s++)
+		if ((unsigned char)*s < 0x20 || (unsigned char)*s > 0x7e)
+			return 0;
+	return 1;
+}
+
+static void
+fuzz_accepted(const struct route *r, const struct params *p)
+{
+	int i, j;
+
+	fuzz_check((p->present & ~r->allowed) == 0);
+	fuzz_check((p->present & r->required) == r->required);
+	if (p->present & PBIT(P_SYMBOL))
+		fuzz_check(valid_symbol(p->symbol, strlen(p->symbol)) == 0);
+	fuzz_check(p->nsymbols >= 0 && p->nsymbols <= SYMBOLS_MAX);
+	for (i = 0; i < p->nsymbols; i++) {
+		fuzz_check(valid_symbol(p->symbols[i],
+		    strlen(p->symbols[i])) == 0);
+		for (j = 0; j < i; j++)
+			fuzz_check(strcmp(p->symbols[i], p->symbols[j]) != 0);
+	}
+	if (p->present & PBIT(P_LIMIT))
+		fuzz_check(p->limit >= 1 && p->limit <= LIMIT_MAX);
+	if (p->present & PBIT(P_FROM))
+		fuzz_check(p->from >= TS_MIN && p->from <= TS_MAX);
+	if (p->present & PBIT(P_TO))
+		fuzz_check(p->to >= TS_MIN && p->to <= TS_MAX);
+	if (p->present & PBIT(P_TIMEOUT))
+		fuzz_check(p->timeout >= 0 && p->timeout <= 3600);
+	if (p->present & PBIT(P_INTERVAL))
+		fuzz_check((unsigned)p->interval < IV__MAX);
+	fuzz_check(p->since >= 0 && p->last_event_id >= 0);
+}
+
+static void
+fuzz_query(const struct route *r, const char *q)
+{
+	struct params		p;
+	struct param_error	err;
+	enum http_status	st;
+
+	memset(&err, 0, sizeof(err));
+	st = params_parse(q, r->allowed, r->required, &p, &err);
+	if (st == HTTP_OK) {
+		fuzz_accepted(r, &p);
+		return;
+	}
+	fuzz_check(st == HTTP_BAD_REQUEST || st == HTTP_URI_TOO_LONG ||
+	    st == HTTP_UNAVAILABLE);
+	fuzz_check(err.code != NULL && *err.code != '\0');
+	fuzz_check(memchr(err.msg, '\0', sizeof(err.msg)) != NULL);
+	fuzz_check(err.msg[0] != '\0' && fuzz_printable(err.msg));
+}
+
+/* The lib/ validators on the same bytes, with their round trips. */
+static void
+fuzz_validators(const char *s, size_t n)
+{
+	char	buf[32], iso[ISO8601_BUFSZ];
+	int64_t	v, ms, back;
+	double	d;
+
+	if (valid_int64(s, n, INT64_MIN, INT64_MAX, &v) == 0) {
+		snprintf(buf, sizeof(buf), "%lld", (long long)v);
+		fuzz_check(strlen(buf) == n && memcmp(buf, s, n) == 0);
+	}
+	if (valid_double(s, n, &d) == 0)
+		fuzz_check(isfinite(d));
+	if (time_parse_ts(s, n, &ms) == 0) {
+		fuzz_check(ms >= TS_MIN && ms <= TS_MAX);
+		time_format_iso8601(ms, iso);
+		fuzz_check(time_parse_iso8601(iso, strlen(iso), &back) == 0 &&
+		    back == ms);
+	}
+	(void)valid_symbol(s, n);
+	(void)valid_utf8(s, n);
+}
+
+int
+LLVMFuzzerTestOneInput(const unsigned char *data, size_t size)
+{
+	char	*q;
+
+	if (size == 0)
+		return 0;
+	if ((q = malloc(size)) == NULL)
+		return 0;
+	memcpy(q, data + 1, size - 1);
+	q[size - 1] = '\0';
+	fuzz_query(&routes[data[0] % ROUTE__MAX], q);
+	fuzz_validators((const char *)data + 1, size - 1);
+	free(q);
+	return 0;
+}
