@@ -58,6 +58,14 @@ export class ChartView {
 		const lc = window.LightweightCharts;
 		this.log = log;
 		this.chart = lc.createChart(container, chart_options());
+		this.add_series(lc);
+		this.add_legend(container);
+		this.generation = 0;
+		this.reset(null, '1m');
+	}
+
+	/* add_series: candles above, volume in the bottom fifth below them. */
+	add_series(lc) {
 		this.candles = this.chart.addSeries(lc.CandlestickSeries, {
 			upColor: UP, downColor: DOWN, borderVisible: false,
 			wickUpColor: UP, wickDownColor: DOWN,
@@ -72,31 +80,33 @@ export class ChartView {
 		this.candles.priceScale().applyOptions({
 			scaleMargins: { top: 0.1, bottom: 0.24 },
 		});
+	}
+
+	/* add_legend: a line of O H L C V that follows the crosshair. */
+	add_legend(container) {
 		this.legend = document.createElement('div');
 		this.legend.className = 'legend';
 		container.appendChild(this.legend);
 		this.hover = null;
 		this.chart.subscribeCrosshairMove(p => {
-			this.hover = p.time === undefined ? null :
-			    p.seriesData.get(this.candles) || null;
+			const c = p.time === undefined ? null :
+			    p.seriesData.get(this.candles);
+			const v = c ? p.seriesData.get(this.volume) : null;
+			this.hover = c ? { ...c, volume: v ? v.value : 0 } : null;
 			this.show_legend();
 		});
-		this.generation = 0;
-		this.reset(null, '1m');
 	}
 
 	/* show_legend: O H L C V of the bar under the crosshair, else the last. */
 	show_legend() {
-		const c = this.hover || (this.bars.length ?
-		    candle_point(this.bars[this.bars.length - 1]) : null);
-		if (!c) {
+		const b = this.hover || this.bars[this.bars.length - 1];
+		if (!b) {
 			this.legend.textContent = '';
 			return;
 		}
-		const v = this.volume.data().find(x => x.time === c.time);
-		const cells = [['O', c.open], ['H', c.high], ['L', c.low],
-		    ['C', c.close]].map(([k, x]) => [k, price_text(x, this.decimals)]);
-		cells.push(['V', v ? volume_text(v.value) : '']);
+		const cells = [['O', b.open], ['H', b.high], ['L', b.low],
+		    ['C', b.close]].map(([k, x]) => [k, price_text(x, this.decimals)]);
+		cells.push(['V', volume_text(b.volume)]);
 		this.legend.replaceChildren(...cells.map(([k, x]) => {
 			const span = document.createElement('span');
 			span.innerHTML = '<b></b> ';
@@ -104,7 +114,7 @@ export class ChartView {
 			span.append(x);
 			return span;
 		}));
-		this.legend.dataset.dir = c.close >= c.open ? 'up' : 'down';
+		this.legend.dataset.dir = b.close >= b.open ? 'up' : 'down';
 	}
 
 	reset(symbol, interval) {
