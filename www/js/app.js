@@ -117,26 +117,29 @@ async function choose(symbol, interval, push) {
 /* on_ticks: a batch of new ticks from the feed, in id order. */
 function on_ticks(ticks) {
 	page.log.add(ticks);
-	let fresh = false;
+	const moved = new Map();
 	for (const tk of ticks) {
 		const s = page.market.tick(tk);
-		if (s === null) {
-			page.chart.tick(tk);
-			continue;
-		}
-		if (!page.list.rows.has(s.symbol)) {
-			page.list.render(page.market);
-			fresh = true;
-		}
-		page.list.update(s, true);
-		if (s.symbol === page.symbol) {
-			page.chart.set_decimals(s.decimals);
-			show_quote();
-		}
+		if (s)
+			moved.set(s.symbol, s);
 		page.chart.tick(tk);
 	}
-	if (fresh)
+	show_moves(moved);
+}
+
+/* show_moves: the new last prices of a batch, once per symbol. */
+function show_moves(moved) {
+	if ([...moved.keys()].some(name => !page.list.rows.has(name))) {
+		page.list.render(page.market);
 		page.feed.set_symbols(page.market.names());
+	}
+	for (const s of moved.values())
+		page.list.update(s, true);
+	const s = moved.get(page.symbol);
+	if (s) {
+		page.chart.set_decimals(s.decimals);
+		show_quote();
+	}
 }
 
 /* refresh_symbols: pick up new symbols and prev_close now and then. */
