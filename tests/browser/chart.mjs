@@ -135,6 +135,10 @@ async function test_load(browser) {
 	    a => a.closest('span').textContent.replace(/\s+/g, ' ').trim());
 	like(attribution, /Lightweight Charts™ — Copyright \(c\) 2023 TradingView, Inc\./,
 	    'the licence\'s attribution notice and link are shown');
+	await page.goto(new URL('./?symbol=NOPE&interval=toString', BASE).href);
+	await page.waitForFunction(() => window.tickfeed && window.tickfeed.ready());
+	like(page.url(), new RegExp(`\\?symbol=${first}&interval=1m$`),
+	    'an unknown symbol and interval in the URL give the first symbol at 1m');
 	is(page.errors, [], 'no console errors or warnings while loading');
 	await page.context().close();
 }

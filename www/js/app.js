@@ -25,7 +25,7 @@ function url_state() {
 	const q = new URLSearchParams(location.search);
 	const interval = q.get('interval');
 	return { symbol: q.get('symbol'),
-	    interval: interval in INTERVALS ? interval : null };
+	    interval: Object.hasOwn(INTERVALS, interval) ? interval : null };
 }
 
 function url_keep(push) {
