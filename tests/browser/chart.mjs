@@ -304,6 +304,9 @@ async function screenshot(browser, file) {
 
 async function test_restart(browser) {
 	const page = await open_page(browser, `./?symbol=${LIVE}&interval=1m`);
+	/* a stream that served over 10 s is resumed at once when it ends
+	   (feed.js stream_ended): the kill must go through that path too */
+	await sleep(11000);
 	const before = await page.evaluate(() => window.tickfeed.cursor());
 	ctl('app-stop');
 	await page.waitForFunction(() =>

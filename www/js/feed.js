@@ -23,6 +23,7 @@ const POLL_TIMEOUT_S = 25;
 const POLL_ABORT_MS = (POLL_TIMEOUT_S + 15) * 1e3;
 const STREAM_FAILS_BEFORE_POLL = 2;
 const STREAM_RETRY_MS = 5 * 60e3;
+const STREAM_LIVED_MS = 10e3;
 
 /* backoff_ms: delay before retry number N (1, 2, ...): capped, jittered. */
 export function backoff_ms(n) {
@@ -115,9 +116,9 @@ export class Feed {
 		const es = new EventSource(api_url('stream', {
 			symbols: this.symbols.join(','), last_event_id: this.cursor,
 		}));
-		let opened = false;
+		let opened = 0;
 		this.es = es;
-		es.onopen = () => { opened = true; this.healthy(); };
+		es.onopen = () => { opened = Date.now(); this.healthy(); };
 		es.addEventListener('ticks', ev => {
 			if (this.es === es)
 				this.deliver(api_parse(ev.data));
@@ -127,9 +128,23 @@ export class Feed {
 				return;
 			es.close();
 			this.es = null;
+			if (opened && Date.now() - opened >= STREAM_LIVED_MS)
+				return this.stream_ended();
 			this.live = false;
 			this.stream_failed(opened);
 		};
+	}
+
+	/*
+	 * stream_ended: a stream that served a while has ended (the server
+	 * closes each after its deadline, 55 s under plain CGI): resume at
+	 * once, still shown as live; if that fails, stream_failed takes over.
+	 */
+	stream_ended() {
+		this.timer = setTimeout(() => {
+			this.timer = 0;
+			this.connect();
+		}, 100 + Math.random() * 300);
 	}
 
 	/* stream_failed: after a drop, retry; if it never opened, maybe poll. */
