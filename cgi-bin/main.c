@@ -17,6 +17,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/socket.h>
 #include <sys/stat.h>
 #include <unistd.h>
 #include <fcgiapp.h>
@@ -36,7 +37,6 @@
  */
 #define LISTEN_BACKLOG	4096
 
-static pthread_mutex_t	 accept_mu = PTHREAD_MUTEX_INITIALIZER;
 static const char	*unix_path;	/* socket we created, unlinked on exit */
 
 static __attribute__((noreturn)) void
@@ -175,9 +175,12 @@ accept_loop(void *arg)
 			sleep(1);
 			continue;
 		}
-		pthread_mutex_lock(&accept_mu);
+		/*
+		 * No lock around accept: Linux wakes one thread per
+		 * connection, and FCGX_Accept_r also reads the request's
+		 * params, which must not be serialised.
+		 */
 		rc = FCGX_Accept_r(&r->fcgx);
-		pthread_mutex_unlock(&accept_mu);
 		if (rc < 0) {
 			free(r);
 			if (-rc == EMFILE || -rc == ENFILE || -rc == ENOMEM ||
@@ -203,6 +206,18 @@ main_shutdown(int sig)
 	exit(0);
 }
 
+/* Whether sock is a unix-domain socket (no TCP RST to guard against). */
+static int
+main_is_unix(int sock)
+{
+	struct sockaddr_storage	ss;
+	socklen_t		len = sizeof(ss);
+
+	if (getsockname(sock, (struct sockaddr *)&ss, &len) == -1)
+		return 0;
+	return ss.ss_family == AF_UNIX;
+}
+
 static int
 run_fastcgi(int sock)
 {
@@ -213,6 +228,7 @@ run_fastcgi(int sock)
 
 	if ((ta = calloc((size_t)cfg.threads, sizeof(*ta))) == NULL)
 		fatal("calloc");
+	req_unix_socket = main_is_unix(sock);
 	sigemptyset(&set);
 	sigaddset(&set, SIGTERM);
 	sigaddset(&set, SIGINT);

@@ -7,7 +7,10 @@
 #include "routes.h"
 #include "timeutil.h"
 
+#define REQ_STDIN_DRAIN_MAX	(1024 * 1024)
+
 struct config cfg;
+int req_unix_socket;
 
 int64_t
 app_now_ms(void)
@@ -125,14 +128,36 @@ req_fd(const struct req *r)
 	return r->cgi ? -1 : r->fcgx.ipcFd;
 }
 
+/* Reads the rest of stdin (up to a bound); 1 when it reached its end. */
+static int
+req_stdin_ended(struct req *r)
+{
+	req_drain(r, REQ_STDIN_DRAIN_MAX);
+	return r->fcgx.in != NULL && FCGX_HasSeenEOF(r->fcgx.in) != 0;
+}
+
 void
 req_finish(struct req *r)
 {
 	metrics_record(r->route != NULL ? (int)r->route->id : ROUTE__MAX,
 	    r->status, req_mono_us() - r->start_us);
-	if (r->cgi)
+	if (r->cgi) {
 		fflush(stdout);
-	else
-		FCGX_Finish_r(&r->fcgx);
+		free(r);
+		return;
+	}
+	/*
+	 * libfcgi's close half-shuts the connection and waits for the web
+	 * server to close its side (up to 2 s), so that a server still
+	 * writing gets no reset.  On a unix socket, reading our stdin to its
+	 * end (the server sends it right after the params) proves it has
+	 * written all it will: then close at once and free the thread.  A
+	 * kept connection (FCGI_KEEP_CONN) is closed too: this app serves
+	 * one request per connection (docs/nginx.md).
+	 */
+	if (req_unix_socket && req_stdin_ended(r))
+		r->fcgx.detached = 1;
+	r->fcgx.keepConnection = 0;
+	FCGX_Finish_r(&r->fcgx);
 	free(r);
 }

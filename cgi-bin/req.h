@@ -31,6 +31,8 @@ struct config {
 	int64_t		 now_ms;	/* TICKFEED_NOW: fixed clock for tests; 0 = real */
 };
 extern struct config cfg;
+/* Set by main() when requests come over a unix socket. */
+extern int req_unix_socket;
 
 enum method {
 	METHOD_GET,

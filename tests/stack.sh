@@ -20,7 +20,8 @@
 # are included as they are, parametrised the way an admin would (an
 # upstream block for nginx, Define for Apache, .htaccess for mod_cgi).
 # Environment passed to the app: TICKFEED_NOW, TICKFEED_THREADS,
-# TICKFEED_CORS_ORIGIN when set.  STACK_NGINX_WORKERS (default 1).
+# TICKFEED_CORS_ORIGIN when set.  STACK_NGINX_WORKERS (default 1);
+# STACK_NGINX_EXTRA: more directives for the server block (benchmarks).
 
 STACK_ROOT=${STACK_ROOT:-$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)}
 STACK_BUILD=${BUILD:-build}
@@ -97,6 +98,7 @@ stack_start_nginx() {
 	        listen 127.0.0.1:$port;
 	        root $STACK_WWW;
 	        include $STACK_ROOT/conf/nginx/tickfeed-locations.conf;
+	        ${STACK_NGINX_EXTRA:-}
 	    }
 	}
 	CONF
