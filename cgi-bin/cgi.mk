@@ -35,5 +35,7 @@ install-cgi: $(APP_BIN)
 	cp -R conf/. $(DESTDIR)$(DATADIR)/conf/
 	cp -R www/. $(DESTDIR)$(DATADIR)/www/
 
-demo: all
+# make demo: installs what is missing, builds, and runs the simulator, the
+# app and nginx on 127.0.0.1:8080 until Ctrl-C (scripts/demo.sh).
+demo:
 	scripts/demo.sh
