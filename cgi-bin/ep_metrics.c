@@ -12,7 +12,7 @@ static void
 metrics_db(struct jw *out, struct worker *w)
 {
 	long long	 cursor, ts;
-	char		 line[160];
+	char		 line[320];
 	int		 up;
 
 	up = worker_ready(w) == 0 && worker_begin(w, &cursor) == 0;
