@@ -132,6 +132,8 @@ req_fd(const struct req *r)
 static int
 req_stdin_ended(struct req *r)
 {
+	if (r->fcgx.in == NULL)		/* parked: wait.c took the connection */
+		return 0;
 	req_drain(r, REQ_STDIN_DRAIN_MAX);
 	return r->fcgx.in != NULL && FCGX_HasSeenEOF(r->fcgx.in) != 0;
 }
