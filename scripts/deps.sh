@@ -22,7 +22,8 @@ esac
 missing=""
 # Node.js: any node with its npm will do (this machine's ships npm inside
 # the nodejs package, where Debian's separate npm package would conflict).
-if [ "$what" != build ] && ! command -v npm >/dev/null 2>&1; then
+# The build needs it too: the chart library comes from npm.
+if ! command -v npm >/dev/null 2>&1; then
 	pkgs="$pkgs nodejs npm"
 fi
 for p in $pkgs; do
