@@ -9,6 +9,10 @@
  * connection (the ingest tool) commits.  worker_ready() reads it once per
  * request and drops the cache when it moved, so a cached answer is served
  * until the next commit and never after it.
+ *
+ * XXX A database file replaced under a running app (deleted, renamed
+ * over) is not noticed: the open handle keeps reading the old inode until
+ * a query fails.  Replace the file's contents, or restart the app.
  */
 #ifndef TICKFEED_WORKER_H
 #define TICKFEED_WORKER_H
