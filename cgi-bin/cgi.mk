@@ -34,6 +34,7 @@ install-cgi: $(APP_BIN)
 	install -m 755 $(APP_BIN) $(DESTDIR)$(SBINDIR)/tickfeed.fcgi
 	cp -R conf/. $(DESTDIR)$(DATADIR)/conf/
 	cp -R www/. $(DESTDIR)$(DATADIR)/www/
+	rm -f $(DESTDIR)$(DATADIR)/www/*.mk
 
 # make demo: installs what is missing, builds, and runs the simulator, the
 # app and nginx on 127.0.0.1:8080 until Ctrl-C (scripts/demo.sh).
