@@ -297,4 +297,14 @@ is "$(uniq -d <<<"$got" | wc -l | tr -d ' ')" 0 "none of them twice"
 cmp -s <(echo "$got") <(seq 1000)
 ok $? "every number from 1 to 1000 is there"
 
+# Rotation: logrotate copies and truncates the app's log; the shipper
+# follows the truncation.
+chroot "$T/web1" logrotate -f /etc/logrotate.d/tickfeed
+ok $? "logrotate rotates web1's tickfeed logs"
+[ -s "$T/web1/var/log/tickfeed/fcgi.log.1" ]
+ok $? "the app's log was rotated to fcgi.log.1"
+echo "after rotation" >>"$T/web1/var/log/tickfeed/fcgi.log"
+wait_grep "$coll/web1.log" ' web1 tickfeed-fcgi: after rotation$'
+ok $? "a line written after the rotation reached the collector"
+
 done_testing
