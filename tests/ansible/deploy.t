@@ -1,7 +1,8 @@
 #!/bin/bash
 # ansible/site.yml for real: four fresh Debian 12 roots made by
 # debootstrap (web1 behind nginx, web2 behind Apache with mod_proxy_fcgi,
-# web3 behind Apache with mod_fcgid, logs the collector),
+# web3 behind Apache with mod_fcgid and the --follow service, logs the
+# collector),
 # driven by the community.general.chroot connection, twice (the second run
 # changes nothing).  Then through each web server on loopback: health is
 # ok and quotes shows exactly the ticks the cron-scheduled ingest took from
@@ -113,7 +114,7 @@ cat >"$T/inventory.ini" <<EOF
 [web]
 web1 ansible_host=$T/web1 tickfeed_web_server=nginx tickfeed_http_port=$port_nginx
 web2 ansible_host=$T/web2 tickfeed_web_server=apache tickfeed_http_port=$port_apache
-web3 ansible_host=$T/web3 tickfeed_web_server=apache apache_fcgi_mode=fcgid tickfeed_http_port=$port_fcgid
+web3 ansible_host=$T/web3 tickfeed_web_server=apache apache_fcgi_mode=fcgid tickfeed_http_port=$port_fcgid ingest_follow=path
 
 [collector]
 logs ansible_host=$T/logs
@@ -237,6 +238,12 @@ is "$q2" '{"cursor":2,"quotes":[{"symbol":"TFC","id":2,"ts":1795858301000,"price
 q3=$(wait_quotes "$port_fcgid" TFD 1)
 is "$q3" '{"cursor":1,"quotes":[{"symbol":"TFD","id":1,"ts":1795858400000,"price":0.0001,"size":1000}]}' \
     "Apache with mod_fcgid (web3): quotes shows the tick its spool took in"
+# web3 also runs the --follow service on /var/log/feed/ticks.csv.
+printf 'symbol,ts,price,size\nTFF,1795858500000,3.25,7\n' \
+    >>"$T/web3/var/log/feed/ticks.csv"
+q4=$(wait_quotes "$port_fcgid" TFD,TFF 2)
+is "$q4" '{"cursor":2,"quotes":[{"symbol":"TFD","id":1,"ts":1795858400000,"price":0.0001,"size":1000},{"symbol":"TFF","id":2,"ts":1795858500000,"price":3.25,"size":7}]}' \
+    "web3: the follow service stored the line appended to its file"
 t1=$(get "$port_nginx" "/api/v1/ticks?symbol=TFA")
 like "$t1" '^\{"cursor":4,"symbol":"TFA","ticks":\[\{"id":1,"ts":1795858200000,"price":101.23,"size":100\},\{"id":2,"ts":1795858201000,"price":101.25,"size":200\}\]' \
     "nginx (web1): both TFA ticks, exact"
