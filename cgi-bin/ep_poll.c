@@ -115,6 +115,10 @@ ep_push_open(struct req *req, struct worker *w, struct push_q *q,
 	long long		 pruned;
 
 	watch_syms_from(&q->syms, p->symbols, (size_t)p->nsymbols);
+	if (worker_ready(w) == -1) {
+		reply_db_unavailable(req, w);
+		return -1;
+	}
 	if (worker_begin(w, &q->head) == -1 ||
 	    db_meta_get(w->db, "pruned_through_id", 0, &pruned) == -1) {
 		worker_fail(w, "push");
@@ -136,6 +140,20 @@ ep_push_open(struct req *req, struct worker *w, struct push_q *q,
 		return -1;
 	}
 	return 0;
+}
+
+int
+ep_push_at_head(struct req *req, struct push_q *q, int given,
+    long long since)
+{
+	const struct params *p = &req->params;
+
+	if (req->cgi || req->method != METHOD_GET || !ep_push_ready() ||
+	    (given && since != wait_head()) || wait_head() < 0)
+		return 0;
+	watch_syms_from(&q->syms, p->symbols, (size_t)p->nsymbols);
+	q->since = q->head = wait_head();
+	return 1;
 }
 
 struct push_collect {
@@ -252,17 +270,20 @@ ep_poll(struct req *req, struct worker *w)
 	struct wait_buf		 ticks = { 0 };
 	long long		 cursor;
 	long			 timeout, n;
+	int			 given;
 
 	timeout = wait_timeout_clamp(p->present & PBIT(P_TIMEOUT) ?
 	    (long)p->timeout : -1, WAIT_TIMEOUT_DEFAULT, WAIT_TIMEOUT_CAP);
-	if (ep_push_open(req, w, &q, (p->present & PBIT(P_SINCE)) != 0,
-	    p->since) == -1)
-		return HANDLER_DONE;
-	n = ep_push_gather(w, &q, &ticks, &cursor);
-	worker_end(w);
-	if (n != 0 || timeout == 0 || req->method != METHOD_GET)
-		return poll_send(req, w, n, cursor, &ticks);
-	wait_buf_free(&ticks);
+	given = (p->present & PBIT(P_SINCE)) != 0;
+	if (timeout == 0 || !ep_push_at_head(req, &q, given, p->since)) {
+		if (ep_push_open(req, w, &q, given, p->since) == -1)
+			return HANDLER_DONE;
+		n = ep_push_gather(w, &q, &ticks, &cursor);
+		worker_end(w);
+		if (n != 0 || timeout == 0 || req->method != METHOD_GET)
+			return poll_send(req, w, n, cursor, &ticks);
+		wait_buf_free(&ticks);
+	}
 	t.syms = q.syms;
 	t.cursor = q.since;
 	t.scanned = q.head;

@@ -153,10 +153,13 @@ ep_stream(struct req *req, struct worker *w)
 	long long		cursor;
 	int			given;
 
-	if (stream_cursor(req, &given, &cursor) == -1 ||
-	    ep_push_open(req, w, &q, given, cursor) == -1)
+	if (stream_cursor(req, &given, &cursor) == -1)
 		return HANDLER_DONE;
-	worker_end(w);
+	if (!ep_push_at_head(req, &q, given, cursor)) {
+		if (ep_push_open(req, w, &q, given, cursor) == -1)
+			return HANDLER_DONE;
+		worker_end(w);
+	}
 	if (req->method == METHOD_HEAD) {
 		stream_open(req, q.since);
 		return HANDLER_DONE;

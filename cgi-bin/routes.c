@@ -18,10 +18,11 @@ const struct route routes[ROUTE__MAX] = {
 	    SYM, ROUTE_DB | ROUTE_CACHED },
 	[R_CANDLES] = { R_CANDLES, "candles", ep_candles,
 	    SYM | PBIT(P_INTERVAL) | RANGE, SYM, ROUTE_DB | ROUTE_CACHED },
+	/* poll and stream open the store themselves, only when they must. */
 	[R_POLL] = { R_POLL, "poll", ep_poll,
-	    SYMS | PBIT(P_SINCE) | PBIT(P_TIMEOUT), 0, ROUTE_DB },
+	    SYMS | PBIT(P_SINCE) | PBIT(P_TIMEOUT), 0, 0 },
 	[R_STREAM] = { R_STREAM, "stream", ep_stream,
-	    SYMS | PBIT(P_LAST_EVENT_ID), 0, ROUTE_DB },
+	    SYMS | PBIT(P_LAST_EVENT_ID), 0, 0 },
 	[R_HEALTH] = { R_HEALTH, "health", ep_health, 0, 0, ROUTE_DB },
 	[R_METRICS] = { R_METRICS, "metrics", ep_metrics, 0, 0, 0 },
 };

@@ -99,6 +99,7 @@
 #define WAIT_EVENTS		256
 #define WAIT_SWEEP_MIN_MS	50	/* deadline checks at most this often */
 #define WAIT_STATUS_GONE	499	/* nginx's "client closed request" */
+#define WAIT_RECHECK_MAX_MS	1024
 
 struct wait_group;
 
@@ -144,6 +145,7 @@ struct wait_disp {
 	LIST_HEAD(, wait_group)	 groups;
 	struct wait_group	*bucket[WAIT_BUCKETS];
 	int64_t			 next_sweep, next_beat, next_timer;
+	int64_t			 recheck_ms;	/* after an early event */
 	struct wait_buf		 out, frame, ticks;
 };
 
@@ -151,6 +153,7 @@ static struct wait_disp disp = { .lock = PTHREAD_MUTEX_INITIALIZER };
 /* Tags for the non-waiter fds in the epoll set. */
 static char wait_tag_inbox, wait_tag_watch;
 
+static atomic_llong st_head = -1;	/* the watcher's head, for handlers */
 static atomic_long st_waiting, st_parked, st_delivered, st_expired,
     st_departed, st_rejected, st_dropped;
 
@@ -262,6 +265,12 @@ int
 wait_running(void)
 {
 	return disp.running;
+}
+
+long long
+wait_head(void)
+{
+	return disp.running ? atomic_load(&st_head) : -1;
 }
 
 /* ---- FastCGI records and writing ------------------------------------- */
@@ -761,6 +770,31 @@ wait_timeout(int64_t now)
 	return next - now > 1000 ? 1000 : (int)(next - now);
 }
 
+/*
+ * Reads new commits and serves them.  The last write of a commit to the
+ * -wal (our inotify event) comes just before the commit is visible: an
+ * event that finds nothing new is looked at again after 1, 2, 4 .. 64 ms,
+ * then the slow timer takes over again.
+ */
+static void
+wait_refresh(int64_t now, int changed)
+{
+	long n = watch_refresh(disp.watch);
+
+	if (n > 0) {
+		atomic_store(&st_head, watch_head(disp.watch));
+		wait_serve_all();
+	}
+	if (n == 0 && (changed || disp.recheck_ms > 0) &&
+	    disp.recheck_ms < WAIT_RECHECK_MAX_MS) {
+		disp.recheck_ms = disp.recheck_ms ? disp.recheck_ms * 2 : 1;
+		disp.next_timer = now + disp.recheck_ms;
+		return;
+	}
+	disp.recheck_ms = 0;
+	disp.next_timer = now + WAIT_TIMER_MS;
+}
+
 /* One turn: wait for something, then handle it all. */
 static void
 wait_turn(void)
@@ -781,11 +815,8 @@ wait_turn(void)
 	if (inbox)
 		wait_adopt();
 	now = time_mono_ms();
-	if (changed || now >= disp.next_timer) {
-		if (watch_refresh(disp.watch) > 0)
-			wait_serve_all();
-		disp.next_timer = now + WAIT_TIMER_MS;
-	}
+	if (changed || now >= disp.next_timer)
+		wait_refresh(now, changed);
 	if (now >= disp.next_sweep) {
 		wait_sweep(now, 0);
 		if (disp.next_sweep < now + WAIT_SWEEP_MIN_MS)
@@ -848,6 +879,7 @@ wait_init(const struct wait_config *cfg, char *err)
 		snprintf(err, WAIT_ERRSZ, "wait: %s", strerror(errno));
 		goto fail;
 	}
+	atomic_store(&st_head, watch_head(disp.watch));
 	disp.next_sweep = INT64_MAX;
 	disp.next_beat = now + disp.cfg.heartbeat_ms;
 	disp.next_timer = now + WAIT_TIMER_MS;
@@ -889,6 +921,7 @@ wait_fini(void)
 	wait_wake();
 	pthread_join(disp.thread, NULL);
 	disp.running = 0;
+	atomic_store(&st_head, -1);
 	close(disp.evfd);
 	close(disp.epfd);
 	watch_close(disp.watch);

@@ -99,6 +99,12 @@ int	wait_init(const struct wait_config *cfg, char *err);
 /* Answers every parked request (expired) and stops the dispatcher. */
 void	wait_fini(void);
 int	wait_running(void);
+/*
+ * The newest tick id the dispatcher has read (-1 when it is not running).
+ * A client already there has nothing to fetch: its request can park
+ * without a query (the dispatcher serves whatever commits meanwhile).
+ */
+long long wait_head(void);
 
 /*
  * Takes a waiting slot.  Returns 0, or -1 when max_waiters are parked
@@ -164,6 +170,13 @@ int	ep_push_ready(void);
  */
 int	ep_push_open(struct req *, struct worker *, struct push_q *,
 	    int given, long long since);
+/*
+ * The fast path: a GET whose cursor is the dispatcher's head (or none)
+ * has nothing to fetch and nothing to check, so q is filled without
+ * touching the store.  1 done, 0 take the slow path (ep_push_open).
+ */
+int	ep_push_at_head(struct req *, struct push_q *, int given,
+	    long long since);
 /*
  * Joins the ticks after q->since (at most WAIT_BATCH_MAX) into ticks;
  * *cursor is the one to send next.  Returns how many, or -1.

@@ -7,10 +7,17 @@
  * fires within microseconds of the commit.  The directory is watched, not
  * the files, because DB-wal is created by the first writer and removed by
  * the last closer: a watch on the file would be lost with it.  Inotify
- * only says "look now": PRAGMA data_version says whether another
- * connection really committed, and the dispatcher also calls
- * watch_refresh() on a slow timer, so a lost event (or a file system
- * without inotify) delays a delivery, never loses it.
+ * only says "look now", and says it a little early: the commit's last
+ * write to the -wal comes before the commit is visible, so the dispatcher
+ * looks again after 1, 2, 4 ... ms (wait.c), and on a slow timer, so a
+ * lost event (or a file system without inotify) delays a delivery, never
+ * loses it.
+ *
+ * The truth is the ticks table itself: "id > head" is one probe of the
+ * primary key.  PRAGMA data_version was the first choice and proved
+ * unfit: under load (SQLite 3.40, WAL) it went on reporting the old value
+ * for 60-130 ms after a commit another connection could already read,
+ * which held every delivery back that long (bench/push.sh found it).
  *
  * Why reading "id > head" is exact.  Ids come from AUTOINCREMENT in a
  * single writer's commit order, so a snapshot that holds id N holds every
@@ -35,7 +42,6 @@ struct watch {
 	sqlite3		*db;
 	int		 ifd;		/* inotify, -1 when unavailable */
 	char		 base[256];	/* file name of the database */
-	long long	 data_version;
 	long long	 head;		/* highest id read */
 	long long	 floor;		/* ids above it are all in the ring */
 	size_t		 start, end;	/* logical indexes into ring */
@@ -236,6 +242,21 @@ watch_inotify(struct watch *w, const char *path)
 	return fd;
 }
 
+/*
+ * SQLite's default busy handler backs off to 100 ms sleeps; a reader
+ * that meets a committing writer needs microseconds.  Retry every 100 us
+ * for up to 2 s: the dispatcher must not sleep while ticks wait.
+ */
+static int
+watch_busy(void *arg, int n)
+{
+	(void)arg;
+	if (n >= 20000)
+		return 0;
+	usleep(100);
+	return 1;
+}
+
 struct watch *
 watch_open(const char *dbpath, char *err)
 {
@@ -251,9 +272,9 @@ watch_open(const char *dbpath, char *err)
 		free(w);
 		return NULL;
 	}
+	sqlite3_busy_handler(w->db, watch_busy, NULL);
 	w->ifd = watch_inotify(w, dbpath);
-	if (db_data_version(w->db, &w->data_version) != 0 ||
-	    db_max_tick_id(w->db, &w->head) != 0) {
+	if (db_max_tick_id(w->db, &w->head) != 0) {
 		snprintf(err, WATCH_ERRSZ, "%s: %s", dbpath,
 		    sqlite3_errmsg(w->db));
 		watch_close(w);
@@ -328,14 +349,8 @@ watch_push(const struct watch_tick *t, void *arg)
 long
 watch_refresh(struct watch *w)
 {
-	long long	dv;
-	long		n, total = 0;
+	long	n, total = 0;
 
-	if (db_data_version(w->db, &dv) != 0)
-		return -1;
-	if (dv == w->data_version)
-		return 0;
-	w->data_version = dv;
 	do {
 		n = watch_read(w->db, w->head, LLONG_MAX, NULL,
 		    WATCH_READ_CHUNK, watch_push, w);

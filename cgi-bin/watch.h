@@ -1,7 +1,7 @@
 /*
  * The commit watcher: learns that the ingest process committed (inotify on
- * the database's directory for the file and its -wal, PRAGMA data_version
- * as the truth, a slow timer as the fallback), reads the new ticks once and
+ * the database's directory for the file and its -wal, the ticks table as
+ * the truth, a slow timer as the fallback), reads the new ticks once and
  * keeps them, already formatted as JSON, in a ring the fan-out serves
  * from.  See wait.c for how it is used.
  *
@@ -85,8 +85,8 @@ int		 watch_fd(const struct watch *);
 /* Reads pending inotify events; 1 when the database or its -wal changed. */
 int		 watch_drain(struct watch *);
 /*
- * Checks PRAGMA data_version and, when it moved, reads every tick newer
- * than watch_head() into the ring.  Returns the number of new ticks (0:
+ * Reads every tick newer than watch_head() into the ring (one probe of
+ * the primary key when there is none).  Returns the number of new ticks (0:
  * nothing committed), or -1 on SQL error (the ring is unchanged).
  */
 long		 watch_refresh(struct watch *);

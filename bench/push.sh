@@ -1,0 +1,152 @@
+#!/bin/bash
+# bench/push.sh: delivery latency to N waiting long-poll clients, tickfeed
+# (nginx -> tickfeed.fcgi, the ingest side committing one tick per message
+# to SQLite) beside Nchan (Debian's libnginx-mod-nchan: nginx's own pub/sub,
+# messages POSTed to it), same machine, same run, same N, same rate.
+#
+# For N = 100, 1,000 and 10,000 (PUSH_NS), bench/pushload.c holds N
+# long-poll clients in one epoll loop and publishes PUSH_MESSAGES messages
+# at PUSH_RATE a second, each stamped with the wall clock in us just before
+# its commit (tickfeed: the tick's size; Nchan: the body); a client's
+# latency is receipt minus stamp.  Prints p50/p99/max, missed and doubled
+# deliveries, and the app's peak RSS and threads; then p99 ratios
+# (tickfeed / Nchan; target <= 1) and the 10,000-client targets
+# (< 100 MB RSS, < 64 threads).
+#   PUSH_NS="100 1000" PUSH_MESSAGES=10 bench/push.sh      a smaller run
+set -u
+cd "$(dirname "$0")/.."
+ROOT=$(pwd)
+BUILD=${BUILD:-build}
+case $BUILD in /*) ;; *) BUILD=$ROOT/$BUILD ;; esac
+BIN=$BUILD/bin
+NS=${PUSH_NS:-100 1000 10000}
+RATE=${PUSH_RATE:-2}
+MESSAGES=${PUSH_MESSAGES:-20}
+source tests/stack.sh
+source bench/push_lib.bash
+
+[ -x "$BIN/tickfeed.fcgi" ] || make -s all
+push_build_client || exit 1
+# Ten thousand clients: their sockets here, twice that in nginx.
+ulimit -n 65536 2>/dev/null || ulimit -n "$(ulimit -Hn)"
+TMP=$(mktemp -d "${TMPDIR:-/tmp}/tickfeed-push.XXXXXX")
+chmod 755 "$TMP"
+STACK_DIR=$TMP/stack
+PIDS=()
+cleanup() {
+	local p
+	for p in "${PIDS[@]+"${PIDS[@]}"}"; do
+		[ -s "$p" ] && stack_kill_pidfile "$p"
+	done
+	stack_stop
+	rm -rf "$TMP"
+}
+trap cleanup EXIT
+
+# nginx_conf DIR PORT BODY: an nginx sized for 10,000 clients, one worker.
+nginx_conf() {
+	local d=$1 port=$2
+	mkdir -p "$d/tmp"
+	cp /etc/nginx/fastcgi_params "$d/"
+	cat >"$d/nginx.conf" <<-CONF
+	worker_processes 1;
+	worker_rlimit_nofile 65536;
+	pid $d/nginx.pid;
+	error_log $d/error.log error;
+	$4
+	events { worker_connections 30000; }
+	http {
+	    access_log off;
+	    client_body_temp_path $d/tmp/body;
+	    fastcgi_temp_path $d/tmp/fastcgi;
+	    proxy_temp_path $d/tmp/proxy;
+	    scgi_temp_path $d/tmp/scgi;
+	    uwsgi_temp_path $d/tmp/uwsgi;
+	    keepalive_requests 100000;
+	    server {
+	        listen 127.0.0.1:$port backlog=4096;
+	        $3
+	    }
+	}
+	CONF
+}
+
+# Peak VmRSS (kB) and threads of pid while the file $2 exists.
+sample() {
+	local pid=$1 flag=$2 rss=0 thr=0 r t
+	while [ -e "$flag" ]; do
+		r=$(awk '/^VmRSS/ { print $2 }' "/proc/$pid/status" 2>/dev/null)
+		t=$(awk '/^Threads/ { print $2 }' "/proc/$pid/status" 2>/dev/null)
+		[ -n "$r" ] && [ "$r" -gt "$rss" ] && rss=$r
+		[ -n "$t" ] && [ "$t" -gt "$thr" ] && thr=$t
+		sleep 0.2
+	done
+	echo "$rss $thr"
+}
+
+field() { sed -n "s/.*\b$1=\([0-9.-]*\).*/\1/p" <<<"$2"; }
+
+# --- tickfeed: the app behind nginx ---------------------------------------
+DB=$TMP/ticks.db
+"$BIN/tickfeed-ingest" --db "$DB" -q init || exit 1
+TICKFEED_MAX_WAITERS=20000 stack_start_app "$DB" >/dev/null || exit 1
+APP_PID=$(cat "$STACK_DIR/app.pid")
+TF_PORT=$(stack_free_port)
+nginx_conf "$TMP/nginx-tf" "$TF_PORT" \
+    "root $ROOT/www; include $ROOT/conf/nginx/tickfeed-locations.conf;" \
+    "" 
+sed -i "s|http {|http {\n    upstream tickfeed_app { server unix:$STACK_DIR/app.sock; }|" \
+    "$TMP/nginx-tf/nginx.conf"
+nginx -p "$TMP/nginx-tf" -c "$TMP/nginx-tf/nginx.conf" -e "$TMP/nginx-tf/error.log" || exit 1
+PIDS+=("$TMP/nginx-tf/nginx.pid")
+
+# --- Nchan: its own nginx -------------------------------------------------
+NC_PORT=$(stack_free_port)
+nchan_start() {
+	nginx_conf "$TMP/nginx-nchan" "$NC_PORT" \
+	    "location = /sub/bench { nchan_subscriber longpoll; nchan_channel_id bench; }
+	     location = /pub/bench { nchan_publisher; nchan_channel_id bench; }" \
+	    "load_module /usr/lib/nginx/modules/ngx_nchan_module.so;"
+	nginx -p "$TMP/nginx-nchan" -c "$TMP/nginx-nchan/nginx.conf" \
+	    -e "$TMP/nginx-nchan/error.log" || return 1
+	PIDS+=("$TMP/nginx-nchan/nginx.pid")
+	stack_wait_for test -s "$TMP/nginx-nchan/nginx.pid"
+}
+
+printf '%-9s %6s %8s %8s %8s %7s %7s %8s %7s\n' system N p50_ms p99_ms \
+    max_ms missed doubled rss_MB threads
+declare -A P99 RSS THR
+for n in $NS; do
+	# tickfeed
+	touch "$TMP/run"
+	sample "$APP_PID" "$TMP/run" >"$TMP/sample" &
+	sp=$!
+	out=$("$PUSHLOAD" -p "$TF_PORT" -P "$n" -W "$DB" -R "$RATE" \
+	    -M "$MESSAGES" -t 50 -T 120 2>&1 | tail -1)
+	rm -f "$TMP/run"; wait "$sp"
+	read -r rss thr <"$TMP/sample"
+	P99[tf$n]=$(field p99_ms "$out"); RSS[$n]=$((rss / 1024)); THR[$n]=$thr
+	printf '%-9s %6s %8s %8s %8s %7s %7s %8s %7s\n' tickfeed "$n" \
+	    "$(field p50_ms "$out")" "${P99[tf$n]}" "$(field max_ms "$out")" \
+	    "$(field missed "$out")" "$(field doubled "$out")" "${RSS[$n]}" "$thr"
+	[ -n "$(field missed "$out")" ] || echo "  tickfeed: $out"
+	# Nchan, a fresh channel each time
+	stack_kill_pidfile "$TMP/nginx-nchan/nginx.pid" 2>/dev/null
+	nchan_start || { echo "nchan did not start"; exit 1; }
+	out=$("$PUSHLOAD" -p "$NC_PORT" -N "$n" -U /pub/bench -R "$RATE" \
+	    -M "$MESSAGES" -T 120 2>&1 | tail -1)
+	P99[nc$n]=$(field p99_ms "$out")
+	printf '%-9s %6s %8s %8s %8s %7s %7s %8s %7s\n' nchan "$n" \
+	    "$(field p50_ms "$out")" "${P99[nc$n]}" "$(field max_ms "$out")" \
+	    "$(field missed "$out")" "$(field doubled "$out")" - -
+	[ -n "$(field missed "$out")" ] || echo "  nchan: $out"
+done
+echo
+for n in $NS; do
+	awk -v n="$n" -v a="${P99[tf$n]:-0}" -v b="${P99[nc$n]:-0}" 'BEGIN {
+		printf "N=%-6d p99 tickfeed/nchan = %.2f (target <= 1.00)\n",
+		    n, (b > 0 ? a / b : 0) }'
+done
+last=${NS##* }
+echo "N=$last: app RSS ${RSS[$last]} MB (target < 100), threads ${THR[$last]} (target < 64)"
+echo "rate $RATE msg/s, $MESSAGES messages per run, load: $(cut -d' ' -f1-3 /proc/loadavg)"
