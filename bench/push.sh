@@ -43,18 +43,21 @@ cleanup() {
 }
 trap cleanup EXIT
 
-# nginx_conf DIR PORT BODY: an nginx sized for 10,000 clients, one worker.
+# nginx_conf DIR PORT SERVER MAIN: an nginx sized for 10,000 clients.  Two
+# workers sharing the port (reuseport): with the client and the upstream
+# connection each, 10,000 clients need 20,000 descriptors, more than one
+# process may hold here (ulimit -Hn is 20,000 in some containers).
 nginx_conf() {
 	local d=$1 port=$2
 	mkdir -p "$d/tmp"
 	cp /etc/nginx/fastcgi_params "$d/"
 	cat >"$d/nginx.conf" <<-CONF
-	worker_processes 1;
-	worker_rlimit_nofile 65536;
+	worker_processes 2;
+	worker_rlimit_nofile $(ulimit -n);
 	pid $d/nginx.pid;
 	error_log $d/error.log error;
 	$4
-	events { worker_connections 30000; }
+	events { worker_connections $(( $(ulimit -n) - 100 )); }
 	http {
 	    access_log off;
 	    client_body_temp_path $d/tmp/body;
@@ -64,7 +67,7 @@ nginx_conf() {
 	    uwsgi_temp_path $d/tmp/uwsgi;
 	    keepalive_requests 100000;
 	    server {
-	        listen 127.0.0.1:$port backlog=4096;
+	        listen 127.0.0.1:$port backlog=4096 reuseport;
 	        $3
 	    }
 	}
@@ -104,7 +107,8 @@ PIDS+=("$TMP/nginx-tf/nginx.pid")
 NC_PORT=$(stack_free_port)
 nchan_start() {
 	nginx_conf "$TMP/nginx-nchan" "$NC_PORT" \
-	    "location = /sub/bench { nchan_subscriber longpoll; nchan_channel_id bench; }
+	    "nchan_message_buffer_length 1000;
+	     location = /sub/bench { nchan_subscriber longpoll; nchan_channel_id bench; }
 	     location = /pub/bench { nchan_publisher; nchan_channel_id bench; }" \
 	    "load_module /usr/lib/nginx/modules/ngx_nchan_module.so;"
 	nginx -p "$TMP/nginx-nchan" -c "$TMP/nginx-nchan/nginx.conf" \
