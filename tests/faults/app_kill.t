@@ -30,7 +30,7 @@ url=$STACK_URL
 echo $! >"$TEST_TMP/sim.pid"
 for i in $(seq $FOLLOWERS); do
 	python3 "$ROOT/tests/faults/follow.py" "$url" AAPL,MSFT 500 \
-	    "$TEST_TMP/stop" "$TEST_TMP/ids.$i" >"$TEST_TMP/follow.$i" 2>&1 &
+	    "$TEST_TMP/stop" "$TEST_TMP/ids.$i" 90 >"$TEST_TMP/follow.$i" 2>&1 &
 	echo $! >"$TEST_TMP/follow.$i.pid"
 	on_exit "kill_pidfile '$TEST_TMP/follow.$i.pid'"
 done
@@ -77,7 +77,7 @@ for i in $(seq $FOLLOWERS); do
 	ok $? "follower $i finished"
 	is "$(sha256sum <"$TEST_TMP/ids.$i")" "$want" \
 	    "follower $i got every tick after its cursor, once, in order"
-	like "$(tail -1 "$TEST_TMP/follow.$i")" '^200:[0-9]+( 503:[0-9]+)? not_json:0$' \
+	like "$(tail -1 "$TEST_TMP/follow.$i")" '^200:[0-9]+( 503:[0-9]+)? not_json:0 $' \
 	    "follower $i saw only 200 and the JSON 503 ($(tail -1 "$TEST_TMP/follow.$i"))"
 done
 touch "$TEST_TMP/stop-checker"

@@ -6,7 +6,7 @@
 # candles) of one clean import, each tick once.
 #
 # The kill points are random tick counts, 50 of them, sorted, in
-# (0, N): each run is watched (a read-only sqlite3 polling the cursor)
+# (0, N): each run (reading the feed from a pipe) is watched (a read-only sqlite3 polling the cursor)
 # and killed once the store holds at least that many ticks, after a
 # further random 0-9 ms (about one batch) so that the kill lands anywhere
 # in a batch: building it, inserting it or committing it.  A point the
@@ -39,8 +39,14 @@ is "${#points[@]}" "$KILLS" "$KILLS random kill points"
 
 db=$TEST_TMP/killed.db
 killed=0 bad_integrity=0 bad_batches=0 went_back=0 prev=0 distinct=0
+# The tool reads the feed from a pipe that stays open after the last line,
+# so that it is still running, however late the watcher is, when its
+# kill comes.
+mkfifo "$TEST_TMP/feed.pipe"
 for p in "${points[@]}"; do
-	"$INGEST" -q --db "$db" --batch "$BATCH" "$TEST_TMP/feed.csv" \
+	( cat "$TEST_TMP/feed.csv"; exec sleep 120 ) >"$TEST_TMP/feed.pipe" &
+	feeder=$!
+	"$INGEST" -q --db "$db" --batch "$BATCH" - <"$TEST_TMP/feed.pipe" \
 	    >>"$TEST_TMP/ingest.log" 2>&1 &
 	pid=$!
 	while kill -0 "$pid" 2>/dev/null && [ "$(stored "$db")" -lt "$p" ]; do
@@ -53,6 +59,7 @@ for p in "${points[@]}"; do
 	else
 		wait "$pid"; diag "run ended before its kill point $p"
 	fi
+	kill "$feeder" 2>/dev/null; wait "$feeder" 2>/dev/null
 	[ "$(faults_integrity "$db")" = ok ] || bad_integrity=$((bad_integrity + 1))
 	c=$(faults_consistent "$db")
 	[ "$c" = ok ] || { bad_batches=$((bad_batches + 1)); diag "after kill at $p: $c"; }
