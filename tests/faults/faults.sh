@@ -59,10 +59,13 @@ faults_count() {
 	sqlite3 -readonly "$1" 'SELECT count(*) FROM ticks' 2>/dev/null
 }
 
-faults_get() {
-	curl -s --max-time "${FAULTS_MAX_TIME:-20}" -o "$TEST_TMP/get.body" \
+faults_get() {	# a body file of its own: callers run it concurrently
+	local f
+	f=$(mktemp "$TEST_TMP/get.XXXXXX")
+	curl -s --max-time "${FAULTS_MAX_TIME:-20}" -o "$f" \
 	    -w '%{http_code}' "$1" 2>/dev/null
-	printf ' %s' "$(cat "$TEST_TMP/get.body" 2>/dev/null)"
+	printf ' %s' "$(cat "$f")"
+	rm -f "$f"
 }
 
 faults_checksum() {
