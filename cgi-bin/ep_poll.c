@@ -156,33 +156,15 @@ ep_push_at_head(struct req *req, struct push_q *q, int given,
 	return 1;
 }
 
-struct push_collect {
-	struct wait_buf	*ticks;
-	long		 n;
-	long long	 last;
-};
-
-static int
-push_collect(const struct watch_tick *t, void *arg)
-{
-	struct push_collect *c = arg;
-
-	if (c->n++ > 0)
-		wait_buf_add(c->ticks, ",", 1);
-	wait_buf_add(c->ticks, t->json, t->len);
-	c->last = t->id;
-	return 0;
-}
-
 long
 ep_push_gather(struct worker *w, const struct push_q *q,
     struct wait_buf *ticks, long long *cursor)
 {
-	struct push_collect	c = { ticks, 0, 0 };
+	struct wait_collect	c = { ticks, 0, 0 };
 	long			n;
 
 	n = watch_read(w->db, q->since, q->head, &q->syms, WAIT_BATCH_MAX,
-	    push_collect, &c);
+	    wait_collect_tick, &c);
 	if (n < 0 || ticks->oom)
 		return -1;
 	*cursor = n == 0 ? q->since : n == WAIT_BATCH_MAX ? c.last : q->head;

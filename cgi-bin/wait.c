@@ -540,13 +540,7 @@ wait_group_move(struct wait_group *g, long long cursor)
 
 /* ---- serving ------------------------------------------------------------ */
 
-struct wait_collect {
-	struct wait_buf	*ticks;
-	long		 count;
-	long long	 last;
-};
-
-static int
+int
 wait_collect_tick(const struct watch_tick *t, void *arg)
 {
 	struct wait_collect *c = arg;

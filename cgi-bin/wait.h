@@ -132,6 +132,17 @@ long	wait_timeout_clamp(long requested, long dflt, long cap);
 void	wait_stats_get(struct wait_stats *);
 
 /*
+ * Joins ticks into one JSON list ("t1,t2,..") as a watch_tick_cb; stops
+ * the read at WAIT_BATCH_MAX.  Start from { buf, 0, 0 }.
+ */
+struct wait_collect {
+	struct wait_buf	*ticks;
+	long		 count;
+	long long	 last;		/* id of the last tick joined */
+};
+int	wait_collect_tick(const struct watch_tick *, void *collect);
+
+/*
  * For plain CGI (no dispatcher, one request per process): blocks until a
  * tick of syms newer than cursor exists or the deadline passes, watching
  * dbpath with its own watcher.  Returns 1 (ticks exist), 0 (deadline),
