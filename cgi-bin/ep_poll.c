@@ -214,7 +214,7 @@ poll_send(struct req *req, struct worker *w, long n, long long cursor,
 	}
 	ep_push_body(&body, cursor, ticks->p, ticks->len);
 	if (body.oom) {
-		reply_error(req, HTTP_INTERNAL_ERROR, "internal",
+		reply_error(req, HTTP_UNAVAILABLE, "out_of_memory",
 		    "out of memory");
 		goto out;
 	}
