@@ -7,3 +7,12 @@ bench: all
 	@set -e; for s in $(BENCH_SCRIPTS); do \
 	    case "$$s" in *"$(B)"*) echo "== $$s"; BUILD=$(BUILD) $$s ;; esac; \
 	done
+
+# The long-poll load client (tests/push and bench/push.sh).  Built here,
+# with the build's own flags (sanitizers included), as part of `all`.
+PUSHLOAD := $(BUILD)/bench/pushload
+all: $(PUSHLOAD)
+$(PUSHLOAD): bench/pushload.c $(LIBTICKFEED)
+	@mkdir -p $(dir $@)
+	$(CC) $(CPPFLAGS) $(CFLAGS) $(LDFLAGS) -o $@ $< $(LIBTICKFEED) \
+	    $(LDLIBS_DB) $(LDLIBS)

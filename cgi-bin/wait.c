@@ -178,7 +178,8 @@ wait_buf_add(struct wait_buf *b, const void *p, size_t n)
 		b->p = np;
 		b->cap = ncap;
 	}
-	memcpy(b->p + b->len, p, n);
+	if (n > 0)		/* p may be NULL when n is 0 */
+		memcpy(b->p + b->len, p, n);
 	b->len += n;
 	b->p[b->len] = '\0';
 }
