@@ -35,7 +35,7 @@ LDLIBS_DB = $(shell $(PKG_CONFIG) --libs sqlite3 2>/dev/null || echo -lsqlite3)
 LDLIBS_JSON = $(shell $(PKG_CONFIG) --libs jansson 2>/dev/null || echo -ljansson)
 LDLIBS	+= -lpthread -lm
 
-.PHONY: all test unit sanitize valgrind fuzz bench demo install clean deps flags lint
+.PHONY: all test test-sanitize unit sanitize valgrind fuzz bench demo install clean deps flags lint
 SHELL := /bin/bash
 all:
 

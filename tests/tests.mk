@@ -6,7 +6,8 @@ UNIT_SRCS  := $(wildcard tests/unit/test_*.c)
 UNIT_BINS  := $(UNIT_SRCS:tests/unit/%.c=$(BUILD)/tests/%)
 SCRIPT_TESTS := $(sort $(wildcard tests/*/*.t))
 T ?=
-ALL_TESTS = $(if $(T),$(foreach t,$(UNIT_BINS) $(SCRIPT_TESTS),$(if $(findstring $(T),$(t)),$(t))),$(UNIT_BINS) $(SCRIPT_TESTS))
+SKIP_TESTS ?=
+ALL_TESTS = $(filter-out $(SKIP_TESTS),$(if $(T),$(foreach t,$(UNIT_BINS) $(SCRIPT_TESTS),$(if $(findstring $(T),$(t)),$(t))),$(UNIT_BINS) $(SCRIPT_TESTS)))
 
 # Unit tests and fuzzers link every part's library: a fragment adds its
 # own with  TEST_LIBS += $(BUILD)/libingest.a  and  TEST_LDLIBS += -lcsv
@@ -28,6 +29,13 @@ sanitize:
 	$(MAKE) BUILD=build-san OPT='-O1 -g -fno-omit-frame-pointer' \
 	    SAN='-fsanitize=address,undefined -fno-sanitize-recover=all' \
 	    unit $(SANITIZE_EXTRA)
+
+# The whole suite once more with every binary built under ASan+UBSan.  The
+# Ansible deploy is left out: it builds its own binaries inside its roots.
+SANITIZE_FLAGS = BUILD=build-san OPT='-O1 -g -fno-omit-frame-pointer' \
+	SAN='-fsanitize=address,undefined -fno-sanitize-recover=all'
+test-sanitize:
+	$(MAKE) $(SANITIZE_FLAGS) SKIP_TESTS=tests/ansible/deploy.t test
 
 valgrind:
 	$(MAKE) BUILD=build-vg all $(patsubst $(BUILD)/%,build-vg/%,$(UNIT_BINS))
