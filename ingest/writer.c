@@ -67,6 +67,9 @@ struct writer {
 	size_t		*touched;	/* syms with added > 0 */
 	size_t		 ntouched;
 	struct candles	 candles;
+	/* The open batch's counts, credited to *owner only once it commits. */
+	struct ingest_stats *owner;
+	long long	 b_stored, b_duplicate;
 };
 
 static int
@@ -131,6 +134,7 @@ writer_rollback(struct writer *w)
 {
 	if (w->in_txn && sqlite3_get_autocommit(w->db) == 0)
 		(void)writer_exec(w, W_ROLLBACK);
+	w->b_stored = w->b_duplicate = 0;
 	writer_forget(w);
 }
 
@@ -302,10 +306,11 @@ writer_add(struct writer *w, const struct tick *t, struct ingest_stats *st)
 	if ((ws = writer_sym(w, t->symbol)) == NULL ||
 	    writer_insert(w, ws->id, t, &id) == -1)
 		goto fail;
+	w->owner = st;
 	if (id == 0)
-		st->duplicate++;
+		w->b_duplicate++;
 	else {
-		st->stored++;
+		w->b_stored++;
 		writer_sym_note(w, ws, t, id);
 		if (candles_add(&w->candles, ws->id, t->ts, t->price, t->size,
 		    id) == -1) {
@@ -355,6 +360,11 @@ writer_commit(struct writer *w)
 	}
 	if (writer_exec(w, W_COMMIT) == -1)
 		goto fail;
+	if (w->owner != NULL) {
+		w->owner->stored += w->b_stored;
+		w->owner->duplicate += w->b_duplicate;
+	}
+	w->b_stored = w->b_duplicate = 0;
 	w->in_txn = 0;
 	w->pending = 0;
 	return 0;

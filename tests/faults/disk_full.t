@@ -39,6 +39,8 @@ is "$(faults_consistent "$db")" ok "no partial batch"
 stored=$(faults_count "$db")
 ok $(( stored > 0 && stored < N && stored % 1000 == 0 ? 0 : 1 )) \
     "whole batches only ($stored of $N stored)"
+like "$(cat "$TEST_TMP/out1")" ", stored $stored, " \
+    "the summary counts only what was committed"
 h=$(health)
 like "$h" '^Status: 200 OK' "the app opens the database: health 200"
 like "$h" "\"cursor\":$stored," "health's cursor is the last whole batch"
