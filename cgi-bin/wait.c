@@ -89,11 +89,6 @@
 #include "wait.h"
 
 /* FastCGI 1.0 (fastcgi-spec section 8): records we write ourselves. */
-#define FCGI_VERSION_1		1
-#define FCGI_END_REQUEST	3
-#define FCGI_STDOUT		6
-#define FCGI_HEADER_LEN		8
-#define FCGI_CHUNK		65528	/* content bytes per record, 8-aligned */
 
 #define WAIT_BUCKETS		16384	/* group hash table */
 #define WAIT_EVENTS		256
@@ -156,57 +151,6 @@ static char wait_tag_inbox, wait_tag_watch;
 static atomic_llong st_head = -1;	/* the watcher's head, for handlers */
 static atomic_long st_waiting, st_parked, st_delivered, st_expired,
     st_departed, st_rejected, st_dropped;
-
-/* ---- buffers ---------------------------------------------------------- */
-
-void
-wait_buf_add(struct wait_buf *b, const void *p, size_t n)
-{
-	size_t	 ncap;
-	char	*np;
-
-	if (b->oom)
-		return;
-	if (b->len + n + 1 > b->cap) {
-		ncap = b->cap ? b->cap : 1024;
-		while (ncap < b->len + n + 1)
-			ncap *= 2;
-		if ((np = realloc(b->p, ncap)) == NULL) {
-			b->oom = 1;
-			return;
-		}
-		b->p = np;
-		b->cap = ncap;
-	}
-	if (n > 0)		/* p may be NULL when n is 0 */
-		memcpy(b->p + b->len, p, n);
-	b->len += n;
-	b->p[b->len] = '\0';
-}
-
-void
-wait_buf_printf(struct wait_buf *b, const char *fmt, ...)
-{
-	char	small[256];
-	va_list	ap;
-	int	n;
-
-	va_start(ap, fmt);
-	n = vsnprintf(small, sizeof(small), fmt, ap);
-	va_end(ap);
-	if (n < 0 || (size_t)n >= sizeof(small)) {
-		b->oom = 1;	/* only short lines are printed this way */
-		return;
-	}
-	wait_buf_add(b, small, (size_t)n);
-}
-
-void
-wait_buf_free(struct wait_buf *b)
-{
-	free(b->p);
-	memset(b, 0, sizeof(*b));
-}
 
 /* ---- deadlines and counters ------------------------------------------ */
 
@@ -275,43 +219,6 @@ wait_head(void)
 }
 
 /* ---- FastCGI records and writing ------------------------------------- */
-
-static void
-wait_record(struct wait_buf *b, int type, unsigned rid, size_t len)
-{
-	unsigned char h[FCGI_HEADER_LEN] = { FCGI_VERSION_1, (unsigned char)type,
-	    (unsigned char)(rid >> 8), (unsigned char)rid,
-	    (unsigned char)(len >> 8), (unsigned char)len, 0, 0 };
-
-	wait_buf_add(b, h, sizeof(h));
-}
-
-/*
- * Frames payload as FCGI_STDOUT records of request rid into b; with
- * final, also the empty STDOUT record and FCGI_END_REQUEST (app status 0,
- * FCGI_REQUEST_COMPLETE) that end the request.
- */
-static void
-wait_frame(struct wait_buf *b, unsigned rid, const char *p, size_t len,
-    int final)
-{
-	static const unsigned char end_body[8];
-	size_t n;
-
-	while (len > 0) {
-		n = len < FCGI_CHUNK ? len : FCGI_CHUNK;
-		wait_record(b, FCGI_STDOUT, rid, n);
-		wait_buf_add(b, p, n);
-		p += n;
-		len -= n;
-	}
-	if (final) {
-		wait_record(b, FCGI_STDOUT, rid, 0);
-		wait_record(b, FCGI_END_REQUEST, rid, sizeof(end_body));
-		wait_buf_add(b, end_body, sizeof(end_body));
-	}
-}
-
 static void	wait_finish(struct waiter *, int status);
 
 /* Writes what the socket takes now; 0, or -1 when the peer is gone. */
@@ -977,61 +884,4 @@ wait_park(FCGX_Request *req, const struct wait_ticket *t)
 gone:
 	wait_unreserve();
 	return -1;
-}
-
-/* ---- plain CGI ------------------------------------------------------------ */
-
-static int
-wait_any_tick(const struct watch_tick *t, void *arg)
-{
-	(void)t;
-	(void)arg;
-	return 1;
-}
-
-int
-wait_block(sqlite3 *db, const char *dbpath, const struct watch_syms *syms,
-    long long cursor, int64_t deadline)
-{
-	char		 err[WATCH_ERRSZ];
-	struct watch	*wt;
-	struct pollfd	 pfd;
-	int64_t		 now;
-	long		 n;
-	int		 rc = -1;
-
-	if ((wt = watch_open(dbpath, err)) == NULL) {
-		log_warnx("wait: %s", err);
-		return -1;
-	}
-	pfd.fd = watch_fd(wt);
-	pfd.events = POLLIN;
-	for (;;) {
-		n = watch_read(db, cursor, INT64_MAX, syms, 1, wait_any_tick,
-		    NULL);
-		if (n != 0) {
-			rc = n > 0 ? 1 : -1;
-			break;
-		}
-		if ((now = time_mono_ms()) >= deadline) {
-			rc = 0;
-			break;
-		}
-		if (poll(&pfd, pfd.fd != -1, (int)(deadline - now >
-		    WAIT_TIMER_MS ? WAIT_TIMER_MS : deadline - now)) > 0)
-			watch_drain(wt);
-	}
-	watch_close(wt);
-	return rc;
-}
-
-int
-wait_cursor_parse(const char *s, size_t len, long long *out)
-{
-	int64_t v;
-
-	if (valid_int64(s, len, 0, INT64_MAX, &v) == -1)
-		return -1;
-	*out = v;
-	return 0;
 }

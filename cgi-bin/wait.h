@@ -44,6 +44,15 @@ void	wait_buf_printf(struct wait_buf *, const char *, ...)
 void	wait_buf_free(struct wait_buf *);
 
 /*
+ * FastCGI framing (wait_buf.c): wait_record appends one record header;
+ * wait_frame appends payload as FCGI_STDOUT records of request rid and,
+ * with final, the empty STDOUT record and FCGI_END_REQUEST.
+ */
+void	wait_record(struct wait_buf *, int type, unsigned rid, size_t len);
+void	wait_frame(struct wait_buf *, unsigned rid, const char *, size_t,
+	    int final);
+
+/*
  * What a waiting endpoint implements (see "A new waiting endpoint" in
  * wait.c).  Each function appends the bytes of the FastCGI stdout stream
  * (headers included if none were sent before parking) to out.  ticks is
