@@ -437,9 +437,18 @@ wait_group_move(struct wait_group *g, long long cursor)
 		wait_group_link(g);
 		return g;
 	}
-	while ((w = LIST_FIRST(&g->members)) != NULL) {
-		wait_leave(w);		/* frees g with its last member */
-		wait_join(w, to);
+	if (to != g) {
+		/*
+		 * Pinned: wait_leave frees a group with its last member, and
+		 * the loop reads g->members once more after that one left.
+		 */
+		g->nmembers++;
+		while ((w = LIST_FIRST(&g->members)) != NULL) {
+			wait_leave(w);
+			wait_join(w, to);
+		}
+		if (--g->nmembers == 0)
+			wait_group_free(g);
 	}
 	if (to->scanned < cursor)
 		to->scanned = cursor;
