@@ -19,7 +19,8 @@ faults_feed "$TEST_TMP/feed.csv" 500 6
 ok $? "a database of 500 ticks"
 before=$(sha256sum <"$db")
 
-${CC:-cc} -std=c11 -D_GNU_SOURCE -I"$ROOT/lib" -o "$TEST_TMP/ro_write" \
+# ${SAN}: under make test-sanitize the library is built with sanitizers.
+${CC:-cc} -std=c11 -D_GNU_SOURCE ${SAN:-} -I"$ROOT/lib" -o "$TEST_TMP/ro_write" \
     "$ROOT/tests/security/ro_write.c" "$BUILD/libtickfeed.a" \
     $(pkg-config --libs sqlite3)
 ok $? "ro_write built against lib/db.c"
