@@ -22,6 +22,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "conn.h"
 #include "ep.h"
 #include "log.h"
 #include "metrics.h"
@@ -87,7 +88,8 @@ ep_push_ready(void)
 	static pthread_mutex_t	 mu = PTHREAD_MUTEX_INITIALIZER;
 	static int64_t		 last;
 	struct wait_config	 wc = { .dbpath = cfg.db_path,
-				    .on_finish = ep_push_finish };
+				    .on_finish = ep_push_finish,
+				    .on_idle = conn_idle };
 	const char		*max = getenv("TICKFEED_MAX_WAITERS");
 	char			 err[WAIT_ERRSZ];
 

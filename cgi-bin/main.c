@@ -22,6 +22,7 @@
 #include <unistd.h>
 #include <fcgiapp.h>
 
+#include "conn.h"
 #include "db.h"
 #include "log.h"
 #include "routes.h"
@@ -157,38 +158,33 @@ main_listen(void)
 }
 
 struct thread_arg {
-	int		sock;
 	struct worker	w;
 };
 
-/* Accepts requests on sock forever; returns only on a fatal error. */
+/*
+ * Serves requests forever: takes a connection with a request to read
+ * (conn.c), reads and answers it, and the connection goes back to the
+ * set when the web server keeps it.
+ */
 static void *
 accept_loop(void *arg)
 {
 	struct thread_arg	*ta = arg;
 	struct req		*r;
-	int			 rc;
+	int			 fd;
 
 	for (;;) {
-		if ((r = req_new_fcgi(ta->sock)) == NULL) {
+		fd = conn_next();
+		if ((r = req_new_fcgi(fd)) == NULL) {
 			log_warnx("out of memory for a request");
+			close(fd);
 			sleep(1);
 			continue;
 		}
-		/*
-		 * No lock around accept: Linux wakes one thread per
-		 * connection, and FCGX_Accept_r also reads the request's
-		 * params, which must not be serialised.
-		 */
-		rc = FCGX_Accept_r(&r->fcgx);
-		if (rc < 0) {
+		/* Fails when the web server closed the connection. */
+		if (FCGX_Accept_r(&r->fcgx) < 0) {
 			free(r);
-			if (-rc == EMFILE || -rc == ENFILE || -rc == ENOMEM ||
-			    -rc == EINTR || -rc == ECONNABORTED) {
-				usleep(100000);
-				continue;
-			}
-			fatalx("accept: %s", strerror(-rc));
+			continue;
 		}
 		req_begin(r);
 		if (route_dispatch(r, &ta->w) == HANDLER_DONE)
@@ -224,18 +220,20 @@ run_fastcgi(int sock)
 	struct thread_arg	*ta;
 	pthread_t		 tid;
 	sigset_t		 set;
+	char			 err[CONN_ERRSZ];
 	int			 i, sig;
 
 	if ((ta = calloc((size_t)cfg.threads, sizeof(*ta))) == NULL)
 		fatal("calloc");
 	req_unix_socket = main_is_unix(sock);
+	if (conn_init(sock, err) == -1)
+		fatalx("%s", err);
 	sigemptyset(&set);
 	sigaddset(&set, SIGTERM);
 	sigaddset(&set, SIGINT);
 	sigaddset(&set, SIGHUP);
 	pthread_sigmask(SIG_BLOCK, &set, NULL);
 	for (i = 0; i < cfg.threads; i++) {
-		ta[i].sock = sock;
 		worker_init(&ta[i].w, i);
 		if ((errno = pthread_create(&tid, NULL, accept_loop, &ta[i])))
 			fatal("pthread_create");

@@ -15,6 +15,7 @@ static uint64_t	metrics_requests[ROUTE__MAX + 1][HTTP_STATUS__MAX];
 static uint64_t	metrics_buckets[ROUTE__MAX + 1][NBOUNDS + 1];
 static uint64_t	metrics_sum_us[ROUTE__MAX + 1];
 static long	metrics_waiting_n;
+static uint64_t	metrics_connections_n;
 
 void
 metrics_record(int route, enum http_status st, int64_t elapsed_us)
@@ -45,6 +46,12 @@ long
 metrics_waiting(void)
 {
 	return __atomic_load_n(&metrics_waiting_n, __ATOMIC_RELAXED);
+}
+
+void
+metrics_connection(void)
+{
+	__atomic_fetch_add(&metrics_connections_n, 1, __ATOMIC_RELAXED);
 }
 
 static const char *
@@ -129,4 +136,10 @@ metrics_write(struct jw *out)
 	jw_rawz(out, "# HELP tickfeed_waiting_clients Long-poll and stream "
 	    "requests parked now.\n# TYPE tickfeed_waiting_clients gauge\n");
 	metrics_line(out, "tickfeed_waiting_clients %ld\n", metrics_waiting());
+	jw_rawz(out, "# HELP tickfeed_connections_total FastCGI connections "
+	    "accepted (fewer than requests when the web server keeps them).\n"
+	    "# TYPE tickfeed_connections_total counter\n");
+	metrics_line(out, "tickfeed_connections_total %llu\n",
+	    (unsigned long long)__atomic_load_n(&metrics_connections_n,
+	    __ATOMIC_RELAXED));
 }

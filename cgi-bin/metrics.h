@@ -17,6 +17,8 @@ void	metrics_record(int route, enum http_status, int64_t elapsed_us);
 /* The waiting machinery: +1 when a request parks, -1 when it leaves. */
 void	metrics_waiting_add(int delta);
 long	metrics_waiting(void);
+/* A FastCGI connection was accepted. */
+void	metrics_connection(void);
 
 /* Appends every metric above in text format to out. */
 void	metrics_write(struct jw *out);

@@ -3,6 +3,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "conn.h"
 #include "metrics.h"
 #include "routes.h"
 #include "timeutil.h"
@@ -27,17 +28,27 @@ req_mono_us(void)
 	return (int64_t)ts.tv_sec * 1000000 + ts.tv_nsec / 1000;
 }
 
+/*
+ * FCGX_Accept_r on an open connection (ipcFd set) reads its next request
+ * and accepts nothing.  keepConnection stops it from closing the
+ * connection before it reads; no listening socket (-1), so that a failed
+ * read ends with an error instead of an accept; detached, so that a
+ * connection at its end is closed at once, not lingered on.
+ */
 struct req *
-req_new_fcgi(int sock)
+req_new_fcgi(int fd)
 {
 	struct req *r;
 
 	if ((r = calloc(1, sizeof(*r))) == NULL)
 		return NULL;
-	if (FCGX_InitRequest(&r->fcgx, sock, 0) != 0) {
+	if (FCGX_InitRequest(&r->fcgx, -1, 0) != 0) {
 		free(r);
 		return NULL;
 	}
+	r->fcgx.ipcFd = fd;
+	r->fcgx.keepConnection = 1;
+	r->fcgx.detached = 1;
 	return r;
 }
 
@@ -69,6 +80,7 @@ req_method(const char *m)
 void
 req_begin(struct req *r)
 {
+	r->fcgx.detached = 0;	/* req_finish decides */
 	r->start_us = req_mono_us();
 	r->method = req_method(req_getenv(r, "REQUEST_METHOD"));
 	if ((r->query = req_getenv(r, "QUERY_STRING")) == NULL)
@@ -141,6 +153,8 @@ req_stdin_ended(struct req *r)
 void
 req_finish(struct req *r)
 {
+	int ended;
+
 	metrics_record(r->route != NULL ? (int)r->route->id : ROUTE__MAX,
 	    r->status, req_mono_us() - r->start_us);
 	if (r->cgi) {
@@ -149,17 +163,21 @@ req_finish(struct req *r)
 		return;
 	}
 	/*
-	 * libfcgi's close half-shuts the connection and waits for the web
-	 * server to close its side (up to 2 s), so that a server still
-	 * writing gets no reset.  On a unix socket, reading our stdin to its
-	 * end (the server sends it right after the params) proves it has
-	 * written all it will: then close at once and free the thread.  A
-	 * kept connection (FCGI_KEEP_CONN) is closed too: this app serves
-	 * one request per connection (docs/nginx.md).
+	 * A connection is kept only when the web server asked for it and
+	 * this request's stdin was read to its end: what follows on it is
+	 * then the next request.  libfcgi's close half-shuts the connection
+	 * and waits for the web server to close its side (up to 2 s), so
+	 * that a server still writing gets no reset; on a unix socket,
+	 * stdin read to its end proves it has written all it will, so close
+	 * at once and free the thread.
 	 */
-	if (req_unix_socket && req_stdin_ended(r))
+	ended = req_stdin_ended(r);
+	if (!ended)
+		r->fcgx.keepConnection = 0;
+	else if (req_unix_socket)
 		r->fcgx.detached = 1;
-	r->fcgx.keepConnection = 0;
 	FCGX_Finish_r(&r->fcgx);
+	if (r->fcgx.ipcFd >= 0)		/* kept: wait for its next request */
+		conn_idle(r->fcgx.ipcFd);
 	free(r);
 }

@@ -33,7 +33,9 @@
  *
  * What a parked request holds.  Its connection to the web server (the fd
  * and the FastCGI request id: from here on the dispatcher writes the
- * FastCGI records itself, see wait_frame()), its deadline, the bytes not
+ * FastCGI records itself, see wait_frame(); a connection the web server
+ * keeps goes back to the accept threads' epoll set, conn.h, once its
+ * answer is written whole), its deadline, the bytes not
  * yet written when the web server reads slowly, and its owner (the app's
  * struct req with libfcgi's 17 KB of stream buffers already freed) given
  * back through on_finish.  The symbol set and cursor live in its group,
@@ -45,7 +47,8 @@
  * ring's head gets its answer built once from the ring (or from SQL when
  * its cursor fell off the ring) and written to all its members.  Its
  * epoll readiness: the web server closes the FastCGI connection when its
- * client goes away (nginx with fastcgi_keep_conn off; the request's stdin
+ * client goes away (nginx does so even with fastcgi_keep_conn on, since
+ * it keeps a connection only after a whole answer; the request's stdin
  * was read to its end before parking, so readable can only mean gone),
  * which frees the slot at once.  Its deadline, checked at least every
  * second (timeouts are clamped below the web server's read timeout,
@@ -108,6 +111,7 @@ struct waiter {
 	int			 fd;
 	unsigned		 rid;		/* FastCGI request id */
 	int			 closing;	/* finish when pend is written */
+	int			 keep;		/* web server keeps the connection */
 	int			 status;
 	int64_t			 deadline;
 	char			*pend;		/* bytes the socket did not take */
@@ -551,13 +555,34 @@ wait_serve_all(void)
 
 /* ---- the dispatcher ------------------------------------------------------ */
 
-/* Ends w: closes its connection and gives its owner back.  Frees w. */
+/*
+ * Gives a connection whose request was answered whole back to the app
+ * (on_idle), when the web server keeps it: out of our epoll set first,
+ * since its next request is not ours, and blocking again for libfcgi.
+ */
+static int
+wait_unpark(struct waiter *w, int status)
+{
+	if (!w->keep || status == WAIT_STATUS_GONE ||
+	    disp.cfg.on_idle == NULL ||
+	    epoll_ctl(disp.epfd, EPOLL_CTL_DEL, w->fd, NULL) == -1 ||
+	    fcntl(w->fd, F_SETFL, fcntl(w->fd, F_GETFL) & ~O_NONBLOCK) == -1)
+		return -1;
+	disp.cfg.on_idle(w->fd);
+	return 0;
+}
+
+/*
+ * Ends w: closes its connection (or gives it back) and gives its owner
+ * back.  Frees w.
+ */
 static void
 wait_finish(struct waiter *w, int status)
 {
 	wait_leave(w);
 	LIST_REMOVE(w, entry);
-	close(w->fd);
+	if (wait_unpark(w, status) == -1)
+		close(w->fd);
 	free(w->pend);
 	free(w->ticket);
 	atomic_fetch_sub(&st_waiting, 1);
@@ -878,6 +903,7 @@ wait_park(FCGX_Request *req, const struct wait_ticket *t)
 	w->owner = t->owner;
 	w->fd = req->ipcFd;
 	w->rid = (unsigned)req->requestId;
+	w->keep = req->keepConnection != 0;
 	/* The connection is ours now; libfcgi keeps nothing of it. */
 	FCGX_Free(req, 0);
 	req->ipcFd = -1;

@@ -78,6 +78,12 @@ struct wait_config {
 	 */
 	void			(*on_finish)(void *owner, enum wait_kind,
 				    int status);
+	/*
+	 * Takes back the connection fd of a request answered whole that the
+	 * web server keeps open (FCGI_KEEP_CONN), before on_finish; fd is in
+	 * blocking mode again.  NULL: such connections are closed.
+	 */
+	void			(*on_idle)(int fd);
 };
 
 /* What a handler hands over with the request it parks. */
