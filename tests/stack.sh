@@ -93,7 +93,10 @@ stack_start_nginx() {
 	    proxy_temp_path $d/tmp/proxy;
 	    scgi_temp_path $d/tmp/scgi;
 	    uwsgi_temp_path $d/tmp/uwsgi;
-	    upstream tickfeed_app { server unix:$STACK_DIR/app.sock; }
+	    upstream tickfeed_app {
+	        server unix:$STACK_DIR/app.sock;
+	        keepalive ${STACK_NGINX_KEEPALIVE:-1024};
+	    }
 	    server {
 	        listen 127.0.0.1:$port;
 	        root $STACK_WWW;
