@@ -54,6 +54,8 @@ for fd in /proc/"$pid"/fd/*; do
 		[ $((8#$flags & 3)) -eq 0 ] && nrdonly=$((nrdonly + 1)) ;;
 	esac
 done
-ok $(( nfd >= 4 ? 0 : 1 )) "the app holds the database open ($nfd fds, one a thread)"
+# Each thread that served a request holds its own handle; which threads
+# served is the kernel's choice (one epoll set, conn.h).
+ok $(( nfd >= 1 && nfd <= 5 ? 0 : 1 )) "the app holds the database open ($nfd fds: at most one a thread and the watcher's)"
 is "$nrdonly" "$nfd" "every one of them read-only (O_RDONLY)"
 done_testing
