@@ -148,13 +148,15 @@ int
 ep_push_at_head(struct req *req, struct push_q *q, int given,
     long long since)
 {
-	const struct params *p = &req->params;
+	const struct params	*p = &req->params;
+	long long		 head;
 
 	if (req->cgi || req->method != METHOD_GET || !ep_push_ready() ||
-	    (given && since != wait_head()) || wait_head() < 0)
+	    (head = wait_head()) < 0 ||
+	    (given && (since > head || since < wait_pruned())))
 		return 0;
 	watch_syms_from(&q->syms, p->symbols, (size_t)p->nsymbols);
-	q->since = q->head = wait_head();
+	q->since = q->head = given ? since : head;
 	return 1;
 }
 

@@ -73,7 +73,6 @@
  * eventfd) and the counters (atomics).
  */
 #include <errno.h>
-#include <fcntl.h>
 #include <poll.h>
 #include <pthread.h>
 #include <stdarg.h>
@@ -84,8 +83,10 @@
 #include <sys/epoll.h>
 #include <sys/eventfd.h>
 #include <sys/queue.h>
+#include <sys/socket.h>
 #include <unistd.h>
 
+#include "db.h"
 #include "log.h"
 #include "timeutil.h"
 #include "valid.h"
@@ -98,6 +99,12 @@
 #define WAIT_SWEEP_MIN_MS	50	/* deadline checks at most this often */
 #define WAIT_STATUS_GONE	499	/* nginx's "client closed request" */
 #define WAIT_RECHECK_MAX_MS	1024
+/*
+ * The dispatcher never blocks on a socket, yet the connection stays in
+ * blocking mode for libfcgi: a kept one goes back to it (conn.h) without
+ * two fcntl calls each way.
+ */
+#define WAIT_SEND_FLAGS		(MSG_DONTWAIT | MSG_NOSIGNAL)
 
 struct wait_group;
 
@@ -105,6 +112,7 @@ struct waiter {
 	LIST_ENTRY(waiter)	 entry;		/* every waiter */
 	LIST_ENTRY(waiter)	 gentry;	/* its group's members */
 	struct waiter		*inext;		/* the inbox */
+	struct waiter		*dnext;		/* answered, to finish (wait_serve) */
 	struct wait_group	*group;		/* NULL once answered */
 	struct wait_ticket	*ticket;	/* only while in the inbox */
 	enum wait_kind		 kind;
@@ -140,6 +148,8 @@ struct wait_disp {
 	pthread_mutex_t		 lock;		/* guards inbox and stop */
 	struct waiter		*inbox;
 	int			 stop;
+	struct waiter		*done;		/* see wait_serve */
+	int			 deferring;
 	LIST_HEAD(, waiter)	 waiters;
 	LIST_HEAD(, wait_group)	 groups;
 	struct wait_group	*bucket[WAIT_BUCKETS];
@@ -153,6 +163,7 @@ static struct wait_disp disp = { .lock = PTHREAD_MUTEX_INITIALIZER };
 static char wait_tag_inbox, wait_tag_watch;
 
 static atomic_llong st_head = -1;	/* the watcher's head, for handlers */
+static atomic_llong st_pruned;		/* pruned_through_id, as last read */
 static atomic_long st_waiting, st_parked, st_delivered, st_expired,
     st_departed, st_rejected, st_dropped;
 
@@ -222,6 +233,23 @@ wait_head(void)
 	return disp.running ? atomic_load(&st_head) : -1;
 }
 
+long long
+wait_pruned(void)
+{
+	return atomic_load(&st_pruned);
+}
+
+/* A prune commits like an import: read where history starts after each. */
+static void
+wait_read_pruned(void)
+{
+	long long pruned;
+
+	if (db_meta_get(watch_db(disp.watch), "pruned_through_id", 0,
+	    &pruned) == 0)
+		atomic_store(&st_pruned, pruned);
+}
+
 /* ---- FastCGI records and writing ------------------------------------- */
 static void	wait_finish(struct waiter *, int status);
 
@@ -232,8 +260,8 @@ wait_flush(struct waiter *w)
 	ssize_t n;
 
 	while (w->pend_off < w->pend_len) {
-		n = write(w->fd, w->pend + w->pend_off,
-		    w->pend_len - w->pend_off);
+		n = send(w->fd, w->pend + w->pend_off,
+		    w->pend_len - w->pend_off, WAIT_SEND_FLAGS);
 		if (n == -1 && errno == EINTR)
 			continue;
 		if (n == -1 && (errno == EAGAIN || errno == EWOULDBLOCK))
@@ -282,7 +310,8 @@ wait_send(struct waiter *w, const char *p, size_t len, int final,
 		return;
 	}
 	if (!had) {		/* the usual case: the socket takes it all */
-		while ((n = write(w->fd, f->p + off, f->len - off)) > 0 &&
+		while ((n = send(w->fd, f->p + off, f->len - off,
+		    WAIT_SEND_FLAGS)) > 0 &&
 		    (off += (size_t)n) < f->len)
 			;
 		if (n == -1 && errno != EAGAIN && errno != EWOULDBLOCK &&
@@ -308,6 +337,9 @@ wait_send(struct waiter *w, const char *p, size_t len, int final,
 	if (wait_flush(w) == -1) {
 		atomic_fetch_add(&st_departed, 1);
 		wait_finish(w, WAIT_STATUS_GONE);
+	} else if (w->pend == NULL && w->closing && disp.deferring) {
+		w->dnext = disp.done;
+		disp.done = w;
 	} else if (w->pend == NULL && w->closing)
 		wait_finish(w, w->status);
 	else if (had != (w->pend != NULL))
@@ -525,7 +557,14 @@ wait_serve(struct wait_group *g)
 		cursor = c.count == WAIT_BATCH_MAX ? c.last : head;
 		disp.out.len = 0;
 		ops->deliver(&disp.out, cursor, disp.ticks.p, disp.ticks.len);
+		/*
+		 * The answer goes to every member first, and only then are
+		 * the answered ones finished (their connections handed back
+		 * or closed, their requests freed): the last member's answer
+		 * leaves that much sooner.
+		 */
 		g->nmembers++;		/* pinned: members may leave meanwhile */
+		disp.deferring = 1;
 		for (w = LIST_FIRST(&g->members); w != NULL; w = next) {
 			next = LIST_NEXT(w, gentry);
 			atomic_fetch_add(&st_delivered, 1);
@@ -533,6 +572,11 @@ wait_serve(struct wait_group *g)
 				wait_leave(w);
 			wait_send(w, disp.out.p, disp.out.len,
 			    !ops->persistent, 200);
+		}
+		disp.deferring = 0;
+		while ((w = disp.done) != NULL) {
+			disp.done = w->dnext;
+			wait_finish(w, w->status);
 		}
 		if (--g->nmembers == 0) {
 			wait_group_free(g);
@@ -558,15 +602,14 @@ wait_serve_all(void)
 /*
  * Gives a connection whose request was answered whole back to the app
  * (on_idle), when the web server keeps it: out of our epoll set first,
- * since its next request is not ours, and blocking again for libfcgi.
+ * since its next request is not ours.
  */
 static int
 wait_unpark(struct waiter *w, int status)
 {
 	if (!w->keep || status == WAIT_STATUS_GONE ||
 	    disp.cfg.on_idle == NULL ||
-	    epoll_ctl(disp.epfd, EPOLL_CTL_DEL, w->fd, NULL) == -1 ||
-	    fcntl(w->fd, F_SETFL, fcntl(w->fd, F_GETFL) & ~O_NONBLOCK) == -1)
+	    epoll_ctl(disp.epfd, EPOLL_CTL_DEL, w->fd, NULL) == -1)
 		return -1;
 	disp.cfg.on_idle(w->fd);
 	return 0;
@@ -709,26 +752,31 @@ wait_timeout(int64_t now)
 /*
  * Reads new commits and serves them.  The last write of a commit to the
  * -wal (our inotify event) comes just before the commit is visible: an
- * event that finds nothing new is looked at again after 1, 2, 4 .. 64 ms,
- * then the slow timer takes over again.
+ * event that finds nothing new is looked at again after 1, 2, 4 .. 1024
+ * ms, then the slow timer takes over again.  Each new event starts that
+ * series over: doubling on from where an earlier event's series had got
+ * to (a lone -wal write, a checkpoint) once put a commit 128 ms late.
  */
 static void
 wait_refresh(int64_t now, int changed)
 {
 	long n = watch_refresh(disp.watch);
 
+	if (changed)
+		wait_read_pruned();
 	if (n > 0) {
 		atomic_store(&st_head, watch_head(disp.watch));
 		wait_serve_all();
 	}
-	if (n == 0 && (changed || disp.recheck_ms > 0) &&
-	    disp.recheck_ms < WAIT_RECHECK_MAX_MS) {
-		disp.recheck_ms = disp.recheck_ms ? disp.recheck_ms * 2 : 1;
-		disp.next_timer = now + disp.recheck_ms;
-		return;
-	}
-	disp.recheck_ms = 0;
-	disp.next_timer = now + WAIT_TIMER_MS;
+	if (n == 0 && changed)
+		disp.recheck_ms = 1;
+	else if (n == 0 && disp.recheck_ms > 0 &&
+	    disp.recheck_ms < WAIT_RECHECK_MAX_MS)
+		disp.recheck_ms *= 2;
+	else
+		disp.recheck_ms = 0;
+	disp.next_timer = now + (disp.recheck_ms > 0 ? disp.recheck_ms :
+	    WAIT_TIMER_MS);
 }
 
 /* One turn: wait for something, then handle it all. */
@@ -816,6 +864,7 @@ wait_init(const struct wait_config *cfg, char *err)
 		goto fail;
 	}
 	atomic_store(&st_head, watch_head(disp.watch));
+	wait_read_pruned();
 	disp.next_sweep = INT64_MAX;
 	disp.next_beat = now + disp.cfg.heartbeat_ms;
 	disp.next_timer = now + WAIT_TIMER_MS;
@@ -888,7 +937,8 @@ wait_drain_stdin(FCGX_Request *req)
 int
 wait_park(FCGX_Request *req, const struct wait_ticket *t)
 {
-	struct waiter *w;
+	struct waiter	*w;
+	int		 first;
 
 	if (FCGX_FFlush(req->out) == -1 || wait_drain_stdin(req) == -1)
 		goto gone;
@@ -907,14 +957,18 @@ wait_park(FCGX_Request *req, const struct wait_ticket *t)
 	/* The connection is ours now; libfcgi keeps nothing of it. */
 	FCGX_Free(req, 0);
 	req->ipcFd = -1;
-	if (fcntl(w->fd, F_SETFL, fcntl(w->fd, F_GETFL) | O_NONBLOCK) == -1)
-		log_warn("wait: O_NONBLOCK");
 	atomic_fetch_add(&st_parked, 1);
+	/*
+	 * The dispatcher reads the eventfd before it takes the whole inbox:
+	 * only the first of a burst of parkings needs to wake it.
+	 */
 	pthread_mutex_lock(&disp.lock);
+	first = disp.inbox == NULL;
 	w->inext = disp.inbox;
 	disp.inbox = w;
 	pthread_mutex_unlock(&disp.lock);
-	wait_wake();
+	if (first)
+		wait_wake();
 	return 0;
 gone:
 	wait_unreserve();

@@ -120,6 +120,11 @@ int	wait_running(void);
  * without a query (the dispatcher serves whatever commits meanwhile).
  */
 long long wait_head(void);
+/*
+ * pruned_through_id as the dispatcher last read it (after every commit
+ * it was told of): a cursor below it must be answered 410.
+ */
+long long wait_pruned(void);
 
 /*
  * Takes a waiting slot.  Returns 0, or -1 when max_waiters are parked
@@ -197,9 +202,13 @@ int	ep_push_ready(void);
 int	ep_push_open(struct req *, struct worker *, struct push_q *,
 	    int given, long long since);
 /*
- * The fast path: a GET whose cursor is the dispatcher's head (or none)
- * has nothing to fetch and nothing to check, so q is filled without
- * touching the store.  1 done, 0 take the slow path (ep_push_open).
+ * The fast path: a GET whose cursor lies within what the dispatcher has
+ * read (from pruned history to its head; none given: its head) needs no
+ * query and no check, so q is filled without touching the store and the
+ * request parks; the dispatcher answers at once, from its ring, a cursor
+ * behind its head, one answer for all requests with that cursor.  1 done
+ * (q->head is q->since: nothing is known past it), 0 take the slow path
+ * (ep_push_open).
  */
 int	ep_push_at_head(struct req *, struct push_q *, int given,
 	    long long since);
