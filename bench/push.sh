@@ -98,7 +98,7 @@ TF_PORT=$(stack_free_port)
 nginx_conf "$TMP/nginx-tf" "$TF_PORT" \
     "root $ROOT/www; include $ROOT/conf/nginx/tickfeed-locations.conf;" \
     "" 
-sed -i "s|http {|http {\n    upstream tickfeed_app { server unix:$STACK_DIR/app.sock; keepalive 1024; }|" \
+sed -i "s|http {|http {\n    upstream tickfeed_app { server unix:$STACK_DIR/app.sock; keepalive ${PUSH_KEEPALIVE:-10000}; }|" \
     "$TMP/nginx-tf/nginx.conf"
 nginx -p "$TMP/nginx-tf" -c "$TMP/nginx-tf/nginx.conf" -e "$TMP/nginx-tf/error.log" || exit 1
 PIDS+=("$TMP/nginx-tf/nginx.pid")
