@@ -256,12 +256,23 @@ ep_poll(struct req *req, struct worker *w)
 	struct wait_buf		 ticks = { 0 };
 	long long		 cursor;
 	long			 timeout, n;
-	int			 given;
+	int			 given, fast, reserved = 0;
 
 	timeout = wait_timeout_clamp(p->present & PBIT(P_TIMEOUT) ?
 	    (long)p->timeout : -1, WAIT_TIMEOUT_DEFAULT, WAIT_TIMEOUT_CAP);
 	given = (p->present & PBIT(P_SINCE)) != 0;
-	if (timeout == 0 || !ep_push_at_head(req, &q, given, p->since)) {
+	fast = timeout != 0 && ep_push_at_head(req, &q, given, p->since);
+	/*
+	 * A cursor behind the head has ticks to fetch, not a wait: when no
+	 * waiting slot is free it is answered here, never with a 503.
+	 */
+	if (fast && q.since < wait_head()) {
+		if (wait_reserve() == 0)
+			reserved = 1;
+		else
+			fast = 0;
+	}
+	if (!fast) {
 		if (ep_push_open(req, w, &q, given, p->since) == -1)
 			return HANDLER_DONE;
 		n = ep_push_gather(w, &q, &ticks, &cursor);
@@ -276,7 +287,7 @@ ep_poll(struct req *req, struct worker *w)
 	t.deadline = wait_deadline(time_mono_ms(), timeout * 1000);
 	if (req->cgi)
 		return poll_block(req, w, &q, t.deadline);
-	if (ep_push_reserve(req) == -1)
+	if (!reserved && ep_push_reserve(req) == -1)
 		return HANDLER_DONE;
 	return (enum handler_result)ep_push_park(req, &t);
 }

@@ -65,6 +65,9 @@ is "$(get "$U/poll?since=20&timeout=30")" \
 is "$(get "$U/stream")" \
     '503 {"error":{"code":"too_many_waiters","message":"the limit of waiting clients is reached; retry later"}}' \
     "a stream past the cap: 503"
+body=$(get "$U/poll?symbols=MSFT&since=8&timeout=30")
+like "$body" '^200 \{"cursor":20,"ticks":\[\{"id":9,"symbol":"MSFT",' \
+    "at the cap, a cursor behind the newest tick still gets its ticks at once"
 "$BIN/tickfeed-ingest" --db "$DB" -q simulate --symbols AAPL --seed 3 --count 1
 for i in 1 2 3; do wait "${BG[-$i]}"; done
 is "$(sed 's/"ts".*//' "$TEST_TMP/w1")" '{"cursor":21,"ticks":[{"id":21,"symbol":"AAPL",' \
