@@ -164,7 +164,7 @@ static char wait_tag_inbox, wait_tag_watch;
 
 static atomic_llong st_head = -1;	/* the watcher's head, for handlers */
 static atomic_llong st_pruned;		/* pruned_through_id, as last read */
-static atomic_long st_waiting, st_parked, st_delivered, st_expired,
+static atomic_long st_waiting, st_parked, st_adopted, st_delivered, st_expired,
     st_departed, st_rejected, st_dropped;
 
 /* ---- deadlines and counters ------------------------------------------ */
@@ -194,6 +194,7 @@ wait_stats_get(struct wait_stats *s)
 {
 	s->waiting = atomic_load(&st_waiting);
 	s->parked = atomic_load(&st_parked);
+	s->adopted = atomic_load(&st_adopted);
 	s->delivered = atomic_load(&st_delivered);
 	s->expired = atomic_load(&st_expired);
 	s->departed = atomic_load(&st_departed);
@@ -634,13 +635,18 @@ wait_finish(struct waiter *w, int status)
 	free(w);
 }
 
-/* Takes the inbox's waiters into groups and serves them if behind. */
+/*
+ * Takes the inbox's waiters into groups, then serves the groups that are
+ * behind: waiters that came in one batch with the same cursor (re-polls
+ * that missed a commit on their way) share one answer.
+ */
 static void
 wait_adopt(void)
 {
 	struct waiter		*w, *next;
 	struct wait_group	*g;
 	uint64_t		 n;
+	int			 behind = 0;
 
 	if (read(disp.evfd, &n, sizeof(n)) == -1 && errno != EAGAIN)
 		log_warn("wait: eventfd");
@@ -664,8 +670,11 @@ wait_adopt(void)
 		wait_epoll(w, EPOLL_CTL_ADD);
 		if (w->deadline < disp.next_sweep)
 			disp.next_sweep = w->deadline;
-		wait_serve(g);
+		atomic_fetch_add(&st_adopted, 1);
+		behind |= g->scanned < watch_head(disp.watch);
 	}
+	if (behind)
+		wait_serve_all();
 }
 
 /* Deadlines: poll answers its empty list, a stream ends (and resumes). */

@@ -99,6 +99,7 @@ struct wait_ticket {
 struct wait_stats {
 	long	waiting;	/* parked now (gauge) */
 	long	parked;		/* totals since start: */
+	long	adopted;	/* taken in by the dispatcher */
 	long	delivered;
 	long	expired;
 	long	departed;

@@ -187,6 +187,21 @@ park(enum wait_kind kind, const char *syms, long long cursor,
 }
 
 static int
+until_adopted(long n)
+{
+	struct wait_stats	s;
+	int			i;
+
+	for (i = 0; i < GUARD_MS / 10; i++) {
+		wait_stats_get(&s);
+		if (s.adopted >= n)
+			return 1;
+		usleep(10000);
+	}
+	return 0;
+}
+
+static int
 until_waiting(long n)
 {
 	struct wait_stats	s;
@@ -216,8 +231,9 @@ test_clamp(void)
 static void
 test_poll(void)
 {
-	char	out[200000];
-	int	a, b[3], i, rc;
+	struct wait_stats	s0;
+	char			out[200000];
+	int			a, b[3], i, rc;
 
 	a = client_request();
 	tap_is_int(park(WAIT_POLL, "AAPL", 3, 600000), 0, "parked");
@@ -234,10 +250,13 @@ test_poll(void)
 	tap_is_int(atomic_load(&last_status), 200, "finished with 200");
 
 	atomic_store(&delivers, 0);
+	wait_stats_get(&s0);
 	for (i = 0; i < 3; i++) {
 		b[i] = client_request();
 		park(WAIT_POLL, "MSFT,AAPL", 5, 600000);
 	}
+	/* All three in their group before the commit, or it is served twice. */
+	tap_ok(until_adopted(s0.adopted + 3), "three adopted");
 	commit_ticks(2, 2);		/* ids 6, 7 */
 	for (i = 0, rc = 0; i < 3; i++) {
 		out[0] = '\0';
