@@ -771,8 +771,7 @@ wait_refresh(int64_t now, int changed)
 {
 	long n = watch_refresh(disp.watch);
 
-	if (changed)
-		wait_read_pruned();
+	wait_read_pruned();	/* the slow timer too: inotify may be absent */
 	if (n > 0) {
 		atomic_store(&st_head, watch_head(disp.watch));
 		wait_serve_all();
