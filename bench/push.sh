@@ -11,8 +11,12 @@
 # latency is receipt minus stamp.  Prints p50/p99/max, missed and doubled
 # deliveries, and the app's peak RSS and threads; then p99 ratios
 # (tickfeed / Nchan; target <= 1) and the 10,000-client targets
-# (< 100 MB RSS, < 64 threads).
+# (< 100 MB RSS, < 64 threads).  The last three columns are CPU time per
+# delivery (us, user + system, from the first message to the last
+# delivery): the app, the nginx workers, and the load client, which
+# shows where a message's cost goes on each path.
 #   PUSH_NS="100 1000" PUSH_MESSAGES=10 bench/push.sh      a smaller run
+#   PUSH_VERBOSE=1 bench/push.sh      also each message's p50/p99/max
 set -u
 cd "$(dirname "$0")/.."
 ROOT=$(pwd)
@@ -22,6 +26,8 @@ BIN=$BUILD/bin
 NS=${PUSH_NS:-100 1000 10000}
 RATE=${PUSH_RATE:-2}
 MESSAGES=${PUSH_MESSAGES:-20}
+VERBOSE=()
+[ -n "${PUSH_VERBOSE:-}" ] && VERBOSE=(-v)
 source tests/stack.sh
 source bench/push_lib.bash
 
@@ -87,6 +93,20 @@ sample() {
 	echo "$rss $thr"
 }
 
+# children PID: the processes whose parent is PID (nginx's workers).
+children() {
+	local f s ppid
+	for f in /proc/[0-9]*/stat; do
+		s=$(cat "$f" 2>/dev/null) || continue
+		read -r _ ppid _ <<<"${s##*) }"
+		[ "$ppid" = "$1" ] && { f=${f#/proc/}; echo "${f%/stat}"; }
+	done
+}
+pidlist() { children "$1" | paste -sd, -; }
+
+# PUSH_VERBOSE: pushload's per-message lines, before the row they belong to.
+permsg() { [ ${#VERBOSE[@]} -eq 0 ] || sed -n 's/^message/    message/p' <<<"$1"; }
+
 field() { sed -n "s/.*\b$1=\([0-9.-]*\).*/\1/p" <<<"$2"; }
 
 # --- tickfeed: the app behind nginx ---------------------------------------
@@ -117,8 +137,9 @@ nchan_start() {
 	stack_wait_for test -s "$TMP/nginx-nchan/nginx.pid"
 }
 
-printf '%-9s %6s %8s %8s %8s %7s %7s %8s %7s\n' system N p50_ms p99_ms \
-    max_ms missed doubled rss_MB threads
+ROW='%-9s %6s %8s %8s %8s %7s %7s %7s %7s %7s %7s %7s\n'
+printf "$ROW" system N p50_ms p99_ms max_ms missed doubled rss_MB threads \
+    app_us nginx_us cli_us
 declare -A P99 RSS THR
 for n in $NS; do
 	# tickfeed
@@ -126,23 +147,30 @@ for n in $NS; do
 	sample "$APP_PID" "$TMP/run" >"$TMP/sample" &
 	sp=$!
 	out=$("$PUSHLOAD" -p "$TF_PORT" -P "$n" -W "$DB" -R "$RATE" \
-	    -M "$MESSAGES" -t 50 -T 120 2>&1 | tail -1)
+	    -M "$MESSAGES" -t 50 -T 120 "${VERBOSE[@]}" -C "$APP_PID" \
+	    -C "$(pidlist "$(cat "$TMP/nginx-tf/nginx.pid")")" 2>&1)
+	permsg "$out"; out=$(tail -1 <<<"$out")
 	rm -f "$TMP/run"; wait "$sp"
 	read -r rss thr <"$TMP/sample"
 	P99[tf$n]=$(field p99_ms "$out"); RSS[$n]=$((rss / 1024)); THR[$n]=$thr
-	printf '%-9s %6s %8s %8s %8s %7s %7s %8s %7s\n' tickfeed "$n" \
+	printf "$ROW" tickfeed "$n" \
 	    "$(field p50_ms "$out")" "${P99[tf$n]}" "$(field max_ms "$out")" \
-	    "$(field missed "$out")" "$(field doubled "$out")" "${RSS[$n]}" "$thr"
+	    "$(field missed "$out")" "$(field doubled "$out")" "${RSS[$n]}" \
+	    "$thr" "$(field cpu1_us "$out")" "$(field cpu2_us "$out")" \
+	    "$(field cli_cpu_us "$out")"
 	[ -n "$(field missed "$out")" ] || echo "  tickfeed: $out"
 	# Nchan, a fresh channel each time
 	stack_kill_pidfile "$TMP/nginx-nchan/nginx.pid" 2>/dev/null
 	nchan_start || { echo "nchan did not start"; exit 1; }
 	out=$("$PUSHLOAD" -p "$NC_PORT" -N "$n" -U /pub/bench -R "$RATE" \
-	    -M "$MESSAGES" -T 120 2>&1 | tail -1)
+	    -M "$MESSAGES" -T 120 "${VERBOSE[@]}" \
+	    -C "$(pidlist "$(cat "$TMP/nginx-nchan/nginx.pid")")" 2>&1)
+	permsg "$out"; out=$(tail -1 <<<"$out")
 	P99[nc$n]=$(field p99_ms "$out")
-	printf '%-9s %6s %8s %8s %8s %7s %7s %8s %7s\n' nchan "$n" \
+	printf "$ROW" nchan "$n" \
 	    "$(field p50_ms "$out")" "${P99[nc$n]}" "$(field max_ms "$out")" \
-	    "$(field missed "$out")" "$(field doubled "$out")" - -
+	    "$(field missed "$out")" "$(field doubled "$out")" - - - \
+	    "$(field cpu1_us "$out")" "$(field cli_cpu_us "$out")"
 	[ -n "$(field missed "$out")" ] || echo "  nchan: $out"
 done
 echo

@@ -23,6 +23,12 @@
  *   -U PATH	publish to Nchan instead: POST PATH, body "seq usec"
  *   -R RATE	messages a second (default 1); -M COUNT (default 20)
  *   -T S	give up after S seconds (default 120)
+ *   -C PIDS	bench: CPU time of these processes (comma-separated, all
+ *		their threads), from the first message to the last
+ *		delivery, per delivery in us (cpuK_us=, K = 1.. for each
+ *		-C given, up to 4), and pushload's own (cli_cpu_us=)
+ *   -v		bench: also one line per message on stderr (p50/p99/max,
+ *		first and last receipt), to see which messages make the p99
  *
  * Prints one line of key=value figures; exits 1 when anything was missed,
  * doubled, out of order, or the deadline passed first.
@@ -88,6 +94,11 @@ static struct {
 	long		 nc;
 	long long	 target;	/* -1 unknown */
 	int64_t		*lat;		/* bench latencies, us */
+	int32_t		*mlat;		/* -v: [message * nc + client], us */
+	const char	*cpupids[4];	/* -C */
+	int		 ncpu;
+	long long	 cpu[4], cpu_cli;	/* clock ticks, end - start */
+	int		 verbose;
 	long		 nlat, caplat;
 	long		 reconnects, errors, bad_status;
 	volatile int	 pub_done;
@@ -119,8 +130,11 @@ ids_add(struct ids *a, long long v)
 }
 
 static void
-lat_add(int64_t us)
+lat_add(const struct client *c, long m, int64_t us)
 {
+	if (g.mlat != NULL)
+		g.mlat[m * g.nc + c->idx] = (int32_t)(us > INT32_MAX ?
+		    INT32_MAX : us);
 	if (g.nlat == g.caplat) {
 		g.caplat = g.caplat ? g.caplat * 2 : 4096;
 		if ((g.lat = realloc(g.lat, (size_t)g.caplat *
@@ -222,7 +236,8 @@ client_ticks(struct client *c, const char *p, const char *end)
 		    "\"size\":", 7)) != NULL && id >= g.pub_base &&
 		    id < g.pub_base + g.messages) {
 			if (c->seen[id - g.pub_base]++ == 0)
-				lat_add(t - strtoll(s + 7, NULL, 10));
+				lat_add(c, id - g.pub_base,
+				    t - strtoll(s + 7, NULL, 10));
 		}
 		if (g.db != NULL)
 			ids_add(&c->got, id);
@@ -239,7 +254,7 @@ client_nchan(struct client *c, const char *body, const char *end)
 	(void)end;
 	if (sscanf(body, "%lld %ld", &seq, &stamp) == 2 && seq >= 1 &&
 	    seq <= g.messages && c->seen[seq - 1]++ == 0)
-		lat_add(now_us() - stamp);
+		lat_add(c, seq - 1, now_us() - stamp);
 	c->cursor = seq;
 	if ((h = strcasestr(c->buf, "\r\nLast-Modified: ")) != NULL)
 		sscanf(h + 17, "%127[^\r]", c->lastmod);
@@ -555,10 +570,99 @@ lat_cmp(const void *a, const void *b)
 	return x < y ? -1 : x > y;
 }
 
+/* utime + stime of pid (0: this process), in clock ticks; 0 if gone. */
+static long long
+cpu_ticks(long pid)
+{
+	char		 path[64], buf[1024], *p;
+	unsigned long long ut, st;
+	FILE		*f;
+	size_t		 n;
+
+	if (pid == 0)
+		snprintf(path, sizeof(path), "/proc/self/stat");
+	else
+		snprintf(path, sizeof(path), "/proc/%ld/stat", pid);
+	if ((f = fopen(path, "r")) == NULL)
+		return 0;
+	n = fread(buf, 1, sizeof(buf) - 1, f);
+	fclose(f);
+	buf[n] = '\0';
+	/* After the command name: state is field 3, utime 14, stime 15. */
+	if ((p = strrchr(buf, ')')) == NULL || sscanf(p + 2,
+	    "%*c %*d %*d %*d %*d %*d %*u %*u %*u %*u %*u %llu %llu",
+	    &ut, &st) != 2)
+		return 0;
+	return (long long)(ut + st);
+}
+
+static long long
+cpu_group(const char *pids)
+{
+	const char	*p;
+	char		*end;
+	long long	 sum = 0;
+	long		 pid;
+
+	for (p = pids; *p != '\0'; p = end) {
+		pid = strtol(p, &end, 10);
+		if (end == p)
+			break;
+		sum += cpu_ticks(pid);
+		while (*end == ',')
+			end++;
+	}
+	return sum;
+}
+
+/* Adds sign * the CPU time so far of each -C group and of pushload. */
+static void
+cpu_account(int sign)
+{
+	int i;
+
+	for (i = 0; i < g.ncpu; i++)
+		g.cpu[i] += sign * cpu_group(g.cpupids[i]);
+	g.cpu_cli += sign * cpu_ticks(0);
+}
+
+static int
+i32_cmp(const void *a, const void *b)
+{
+	int32_t x = *(const int32_t *)a, y = *(const int32_t *)b;
+
+	return x < y ? -1 : x > y;
+}
+
+/* -v: which messages were late, and for whom (ms). */
+static void
+report_messages(void)
+{
+	int32_t	*v;
+	long	 i, m, n;
+
+	if ((v = malloc((size_t)g.nc * sizeof(*v))) == NULL)
+		return;
+	for (m = 0; m < g.messages; m++) {
+		for (i = n = 0; i < g.nc; i++)
+			if (g.c[i].seen[m])
+				v[n++] = g.mlat[m * g.nc + i];
+		if (n == 0)
+			continue;
+		qsort(v, (size_t)n, sizeof(*v), i32_cmp);
+		fprintf(stderr, "message %3ld: clients=%ld min_ms=%.1f "
+		    "p50_ms=%.1f p99_ms=%.1f max_ms=%.1f\n", m + 1, n,
+		    v[0] / 1e3, v[n / 2] / 1e3, v[(n * 99) / 100] / 1e3,
+		    v[n - 1] / 1e3);
+	}
+	free(v);
+}
+
 static long
 report_bench(void)
 {
 	long	i, m, missed = 0, doubled = 0;
+	double	us;
 
 	for (i = 0; i < g.nc; i++)
 		for (m = 0; m < g.messages; m++) {
@@ -566,13 +670,19 @@ report_bench(void)
 			doubled += g.c[i].seen[m] > 1 ? g.c[i].seen[m] - 1 : 0;
 		}
 	qsort(g.lat, (size_t)g.nlat, sizeof(*g.lat), lat_cmp);
+	if (g.mlat != NULL)
+		report_messages();
+	us = 1e6 / (double)sysconf(_SC_CLK_TCK) / (double)(g.nlat ? g.nlat : 1);
 	printf("clients=%ld messages=%ld delivered=%ld missed=%ld doubled=%ld "
 	    "p50_ms=%.1f p99_ms=%.1f max_ms=%.1f reconnects=%ld errors=%ld "
-	    "bad_status=%ld\n", g.nc, g.messages, g.nlat, missed, doubled,
+	    "bad_status=%ld", g.nc, g.messages, g.nlat, missed, doubled,
 	    g.nlat ? g.lat[g.nlat / 2] / 1e3 : -1.0,
 	    g.nlat ? g.lat[(g.nlat * 99) / 100] / 1e3 : -1.0,
 	    g.nlat ? g.lat[g.nlat - 1] / 1e3 : -1.0, g.reconnects, g.errors,
 	    g.bad_status);
+	for (i = 0; i < g.ncpu; i++)
+		printf(" cpu%ld_us=%.1f", i + 1, (double)g.cpu[i] * us);
+	printf(" cli_cpu_us=%.1f\n", (double)g.cpu_cli * us);
 	return missed + doubled + g.bad_status;
 }
 
@@ -659,7 +769,7 @@ usage(void)
 {
 	fprintf(stderr, "usage: pushload -p port [-P n] [-S n] [-N n] [-s sets]"
 	    " [-c id] [-t s] [-r k] [-a k]\n\t[-d db] [-u file] [-W db | -U path]"
-	    " [-R rate] [-M count] [-T s]\n");
+	    " [-R rate] [-M count] [-T s] [-C pids] [-v]\n");
 	exit(2);
 }
 
@@ -669,10 +779,14 @@ options(int argc, char *argv[])
 	char	*s, *save = NULL;
 	int	 ch;
 
-	while ((ch = getopt(argc, argv, "a:c:d:M:N:p:P:r:R:s:S:t:T:u:U:W:"))
+	while ((ch = getopt(argc, argv, "a:C:c:d:M:N:p:P:r:R:s:S:t:T:u:U:vW:"))
 	    != -1) {
 		switch (ch) {
 		case 'a': g.abandon = atoi(optarg); break;
+		case 'C':
+			if (g.ncpu < 4)
+				g.cpupids[g.ncpu++] = optarg;
+			break;
 		case 'c': g.start = atoll(optarg); break;
 		case 'd': g.db = optarg; break;
 		case 'M': g.messages = atol(optarg); break;
@@ -691,6 +805,7 @@ options(int argc, char *argv[])
 		case 'T': g.maxs = atol(optarg); break;
 		case 'u': g.until = optarg; break;
 		case 'U': g.puburl = optarg; break;
+		case 'v': g.verbose = 1; break;
 		case 'W': g.pubdb = optarg; break;
 		default: usage();
 		}
@@ -725,6 +840,9 @@ main(int argc, char *argv[])
 			    (g.c[i].seen = calloc((size_t)g.messages, 1)) == NULL)
 				exit(2);
 		}
+	if (g.verbose && (g.mlat = calloc((size_t)(g.nc * g.messages),
+	    sizeof(*g.mlat))) == NULL)
+		exit(2);
 	/* Connect in steps, so the listen queues never overflow. */
 	for (i = 0; i < g.nc; i++) {
 		client_connect(&g.c[i]);
@@ -733,9 +851,11 @@ main(int argc, char *argv[])
 	}
 	if (g.pubdb != NULL || g.puburl != NULL) {
 		sleep(g.nc >= 5000 ? 5 : 2);	/* every request is waiting */
+		cpu_account(-1);
 		start_publisher(&tid);
 	}
 	loop();
+	cpu_account(1);
 	if (g.pubdb != NULL || g.puburl != NULL) {
 		pthread_join(tid, NULL);
 		faults = report_bench();
