@@ -38,47 +38,17 @@ ulimit -n 65536 2>/dev/null || ulimit -n "$(ulimit -Hn)"
 TMP=$(mktemp -d "${TMPDIR:-/tmp}/tickfeed-push.XXXXXX")
 chmod 755 "$TMP"
 STACK_DIR=$TMP/stack
-PIDS=()
-cleanup() {
-	local p
-	for p in "${PIDS[@]+"${PIDS[@]}"}"; do
-		[ -s "$p" ] && stack_kill_pidfile "$p"
-	done
-	stack_stop
-	rm -rf "$TMP"
-}
-trap cleanup EXIT
+trap 'stack_stop; rm -rf "$TMP"' EXIT
 
-# nginx_conf DIR PORT SERVER MAIN: an nginx sized for 10,000 clients.  Two
-# workers sharing the port (reuseport): with the client and the upstream
-# connection each, 10,000 clients need 20,000 descriptors, more than one
-# process may hold here (ulimit -Hn is 20,000 in some containers).
-nginx_conf() {
-	local d=$1 port=$2
-	mkdir -p "$d/tmp"
-	cp /etc/nginx/fastcgi_params "$d/"
-	cat >"$d/nginx.conf" <<-CONF
-	worker_processes 2;
-	worker_rlimit_nofile $(ulimit -n);
-	pid $d/nginx.pid;
-	error_log $d/error.log error;
-	$4
-	events { worker_connections $(( $(ulimit -n) - 100 )); }
-	http {
-	    access_log off;
-	    client_body_temp_path $d/tmp/body;
-	    fastcgi_temp_path $d/tmp/fastcgi;
-	    proxy_temp_path $d/tmp/proxy;
-	    scgi_temp_path $d/tmp/scgi;
-	    uwsgi_temp_path $d/tmp/uwsgi;
-	    keepalive_requests 100000;
-	    server {
-	        listen 127.0.0.1:$port backlog=4096 reuseport;
-	        $3
-	    }
-	}
-	CONF
-}
+# Both nginx sized for 10,000 clients.  Two workers sharing the port
+# (reuseport): with the client and the upstream connection each, 10,000
+# clients need 20,000 descriptors, more than one process may hold here
+# (ulimit -Hn is 20,000 in some containers).
+STACK_NGINX_WORKERS=2
+STACK_NGINX_CONNECTIONS=$(( $(ulimit -n) - 100 ))
+STACK_NGINX_LISTEN="backlog=4096 reuseport"
+STACK_NGINX_KEEPALIVE=${PUSH_KEEPALIVE:-10000}
+HTTP="keepalive_requests 100000;"
 
 # Peak VmRSS (kB) and threads of pid while the file $2 exists.
 sample() {
@@ -115,26 +85,17 @@ DB=$TMP/ticks.db
 TICKFEED_MAX_WAITERS=20000 stack_start_app "$DB" >/dev/null || exit 1
 APP_PID=$(cat "$STACK_DIR/app.pid")
 TF_PORT=$(stack_free_port)
-nginx_conf "$TMP/nginx-tf" "$TF_PORT" \
-    "root $ROOT/www; include $ROOT/conf/nginx/tickfeed-locations.conf;" \
-    "" 
-sed -i "s|http {|http {\n    upstream tickfeed_app { server unix:$STACK_DIR/app.sock; keepalive ${PUSH_KEEPALIVE:-10000}; }|" \
-    "$TMP/nginx-tf/nginx.conf"
-nginx -p "$TMP/nginx-tf" -c "$TMP/nginx-tf/nginx.conf" -e "$TMP/nginx-tf/error.log" || exit 1
-PIDS+=("$TMP/nginx-tf/nginx.pid")
+STACK_NGINX_EXTRA=$HTTP stack_start_nginx "$TF_PORT" >/dev/null || exit 1
 
 # --- Nchan: its own nginx -------------------------------------------------
 NC_PORT=$(stack_free_port)
 nchan_start() {
-	nginx_conf "$TMP/nginx-nchan" "$NC_PORT" \
+	stack_nginx_conf "$TMP/nginx-nchan" "$NC_PORT" "$HTTP" \
 	    "nchan_message_buffer_length 1000;
 	     location = /sub/bench { nchan_subscriber longpoll; nchan_channel_id bench; }
 	     location = /pub/bench { nchan_publisher; nchan_channel_id bench; }" \
 	    "load_module /usr/lib/nginx/modules/ngx_nchan_module.so;"
-	nginx -p "$TMP/nginx-nchan" -c "$TMP/nginx-nchan/nginx.conf" \
-	    -e "$TMP/nginx-nchan/error.log" || return 1
-	PIDS+=("$TMP/nginx-nchan/nginx.pid")
-	stack_wait_for test -s "$TMP/nginx-nchan/nginx.pid"
+	stack_nginx_run "$TMP/nginx-nchan"
 }
 
 ROW='%-9s %6s %8s %8s %8s %7s %7s %7s %7s %7s %7s %7s\n'
@@ -148,7 +109,7 @@ for n in $NS; do
 	sp=$!
 	out=$("$PUSHLOAD" -p "$TF_PORT" -P "$n" -W "$DB" -R "$RATE" \
 	    -M "$MESSAGES" -t 50 -T 120 "${VERBOSE[@]}" -C "$APP_PID" \
-	    -C "$(pidlist "$(cat "$TMP/nginx-tf/nginx.pid")")" 2>&1)
+	    -C "$(pidlist "$(cat "$STACK_DIR/nginx/nginx.pid")")" 2>&1)
 	permsg "$out"; out=$(tail -1 <<<"$out")
 	rm -f "$TMP/run"; wait "$sp"
 	read -r rss thr <"$TMP/sample"

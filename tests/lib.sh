@@ -46,17 +46,20 @@ run_cleanup() {
 }
 trap run_cleanup EXIT
 
-# kill_pidfile FILE: stop the process whose pid we wrote, and wait for it.
-kill_pidfile() {
-	local f=$1 pid i
-	[ -s "$f" ] || return 0
-	pid=$(cat "$f")
-	kill "$pid" 2>/dev/null || return 0
-	for i in $(seq 50); do kill -0 "$pid" 2>/dev/null || return 0; sleep 0.1; done
-	kill -9 "$pid" 2>/dev/null || true
-}
+# Pid files and free ports: stack_kill_pidfile FILE (stop the process
+# whose pid we wrote, and wait for it) and stack_free_port come from
+# tests/stack.sh, one copy for the tests, the benchmarks and the demo.
+. "$ROOT/tests/stack.sh"
 
-# free_port: a TCP port on 127.0.0.1 nobody listens on now.
-free_port() {
-	python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'
+# test_stack [TOOL...]: for a test that starts the web stack.  Skips the
+# test unless nginx and each TOOL are installed; the stack lives in
+# $TEST_TMP/stack and is stopped on exit.
+test_stack() {
+	local t
+	for t in nginx "$@"; do
+		command -v "$t" >/dev/null || skip_all "$t not installed"
+	done
+	chmod 755 "$TEST_TMP"	# the web servers' workers run as nobody
+	STACK_DIR=$TEST_TMP/stack
+	on_exit stack_stop
 }

@@ -20,8 +20,12 @@
 # are included as they are, parametrised the way an admin would (an
 # upstream block for nginx, Define for Apache, .htaccess for mod_cgi).
 # Environment passed to the app: TICKFEED_NOW, TICKFEED_THREADS,
-# TICKFEED_CORS_ORIGIN when set.  STACK_NGINX_WORKERS (default 1);
-# STACK_NGINX_EXTRA: more directives for the server block (benchmarks).
+# TICKFEED_CORS_ORIGIN when set.  STACK_NGINX_WORKERS (default 1),
+# STACK_NGINX_CONNECTIONS, STACK_NGINX_LISTEN, STACK_NGINX_KEEPALIVE (the
+# upstream's idle connections, default 1024); STACK_NGINX_EXTRA: more
+# directives for the server block (benchmarks).  stack_nginx_conf and
+# stack_nginx_run start any other nginx the same way (bench/push.sh:
+# Nchan).
 
 STACK_ROOT=${STACK_ROOT:-$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)}
 STACK_BUILD=${BUILD:-build}
@@ -73,17 +77,25 @@ stack_start_app() {
 	stack_wait_for test -S "$STACK_DIR/app.sock"
 }
 
-stack_start_nginx() {
-	local port=${1:-$(stack_free_port)} d
-	stack_dir
-	d=$STACK_DIR/nginx
+# stack_nginx_conf DIR PORT HTTP SERVER [MAIN]: writes DIR/nginx.conf, an
+# nginx on 127.0.0.1:PORT with HTTP inside http { } and SERVER inside its
+# server { } (MAIN at the top level: load_module).  Sized by
+# STACK_NGINX_WORKERS (default 1) and STACK_NGINX_CONNECTIONS (per
+# worker, default 4096; more also raises the workers' descriptor limit);
+# STACK_NGINX_LISTEN: more listen parameters (backlog=, reuseport).
+stack_nginx_conf() {
+	local d=$1 port=$2 conns=${STACK_NGINX_CONNECTIONS:-4096} nofile=
+	[ -n "${STACK_NGINX_CONNECTIONS:-}" ] &&
+	    nofile="worker_rlimit_nofile $((conns + 100));"
 	mkdir -p "$d/tmp"
 	cp /etc/nginx/fastcgi_params /etc/nginx/mime.types "$d/"
 	cat >"$d/nginx.conf" <<-CONF
 	worker_processes ${STACK_NGINX_WORKERS:-1};
+	$nofile
 	pid $d/nginx.pid;
 	error_log $d/error.log warn;
-	events { worker_connections 4096; }
+	${5:-}
+	events { worker_connections $conns; }
 	http {
 	    include mime.types;
 	    default_type application/octet-stream;
@@ -93,20 +105,33 @@ stack_start_nginx() {
 	    proxy_temp_path $d/tmp/proxy;
 	    scgi_temp_path $d/tmp/scgi;
 	    uwsgi_temp_path $d/tmp/uwsgi;
-	    upstream tickfeed_app {
-	        server unix:$STACK_DIR/app.sock;
-	        keepalive ${STACK_NGINX_KEEPALIVE:-1024};
-	    }
+	    $3
 	    server {
-	        listen 127.0.0.1:$port;
-	        root $STACK_WWW;
-	        include $STACK_ROOT/conf/nginx/tickfeed-locations.conf;
-	        ${STACK_NGINX_EXTRA:-}
+	        listen 127.0.0.1:$port ${STACK_NGINX_LISTEN:-};
+	        $4
 	    }
 	}
 	CONF
-	nginx -p "$d" -c "$d/nginx.conf" -e "$d/error.log" || return 1
-	STACK_PIDFILES+=("$d/nginx.pid")
+}
+
+# stack_nginx_run DIR: starts the nginx of DIR/nginx.conf (pid file kept).
+stack_nginx_run() {
+	nginx -p "$1" -c "$1/nginx.conf" -e "$1/error.log" || return 1
+	STACK_PIDFILES+=("$1/nginx.pid")
+	stack_wait_for test -s "$1/nginx.pid"
+}
+
+stack_start_nginx() {
+	local port=${1:-$(stack_free_port)} d
+	stack_dir
+	d=$STACK_DIR/nginx
+	stack_nginx_conf "$d" "$port" "upstream tickfeed_app {
+	        server unix:$STACK_DIR/app.sock;
+	        keepalive ${STACK_NGINX_KEEPALIVE:-1024};
+	    }" "root $STACK_WWW;
+	        include $STACK_ROOT/conf/nginx/tickfeed-locations.conf;
+	        ${STACK_NGINX_EXTRA:-}"
+	stack_nginx_run "$d" || return 1
 	STACK_URL=http://127.0.0.1:$port
 	stack_wait_for curl -s -o /dev/null "$STACK_URL/"
 	echo "$STACK_URL"

@@ -56,7 +56,7 @@ stop_root() {
 		pid=$(cat "$f" 2>/dev/null)
 		[[ $pid =~ ^[0-9]+$ ]] || continue
 		[ "$(readlink "/proc/$pid/root" 2>/dev/null)" = "$root" ] &&
-		    kill_pidfile "$f"
+		    stack_kill_pidfile "$f"
 	done < <(find "$root/run" -name '*.pid' 2>/dev/null)
 	for pid in $(ls /proc | grep -E '^[0-9]+$'); do
 		[ "$(readlink "/proc/$pid/root" 2>/dev/null)" = "$root" ] &&
@@ -108,8 +108,8 @@ mkdir "$T/src"
 { git ls-files -co --exclude-standard; find www/vendor -type f; } | sort -u |
     while read -r f; do [ -f "$f" ] && echo "$f"; done |
     tar -cf - -T - | tar -xf - -C "$T/src"
-port_nginx=$(free_port); port_apache=$(free_port); port_fcgid=$(free_port)
-port_relp=$(free_port)
+port_nginx=$(stack_free_port); port_apache=$(stack_free_port); port_fcgid=$(stack_free_port)
+port_relp=$(stack_free_port)
 cat >"$T/inventory.ini" <<EOF
 [web]
 web1 ansible_host=$T/web1 tickfeed_web_server=nginx tickfeed_http_port=$port_nginx
@@ -281,7 +281,7 @@ ok $? "the ingest tool's line about b.ndjson reached the collector"
 
 # The collector goes away; 1,000 lines are written meanwhile.
 pidfile=$T/logs/run/tickfeed-collector.pid
-kill_pidfile "$pidfile"
+stack_kill_pidfile "$pidfile"
 kill -0 "$(cat "$pidfile")" 2>/dev/null
 is $? 1 "collector stopped"
 for i in $(seq 1000); do echo "outage line $i of 1000"; done \

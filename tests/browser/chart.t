@@ -21,7 +21,6 @@
 #     and conf/apache/htaccess): relative API base, live, equal to candles
 #   - a screenshot of the live page (TICKFEED_SCREENSHOT, else in $BUILD)
 . "$(dirname "$0")/../lib.sh"
-. "$ROOT/tests/stack.sh"
 
 [ -x /usr/bin/chromium ] || skip_all "chromium is not installed"
 [ -d "$ROOT/node_modules/playwright-core" ] || skip_all "no playwright-core (npm ci)"
@@ -36,7 +35,7 @@ STACK_DIR=$TEST_TMP/stack
 chmod 711 "$TEST_TMP"	# nginx's workers (nobody) reach the socket in it
 export TICKFEED_DB=$DB
 on_exit stack_stop
-on_exit "kill_pidfile $TEST_TMP/sim.pid"
+on_exit "stack_kill_pidfile $TEST_TMP/sim.pid"
 
 # History: a seeded walk over the last six hours, told backwards so that
 # it ends where the live simulator (same presets) starts.

@@ -10,8 +10,8 @@
 #     ticks committed after its start, each once, in id order.
 . "$(dirname "$0")/../lib.sh"
 . "$ROOT/tests/faults/faults.sh"
-faults_stack wrk
-on_exit 'kill_pidfile "$TEST_TMP/sim.pid"'
+test_stack wrk
+on_exit 'stack_kill_pidfile "$TEST_TMP/sim.pid"'
 db=$TEST_TMP/ticks.db
 DOWN='{"error":{"code":"unavailable","message":"the tickfeed app is not answering; retry shortly"}}'
 FOLLOWERS=4
@@ -32,7 +32,7 @@ for i in $(seq $FOLLOWERS); do
 	python3 "$ROOT/tests/faults/follow.py" "$url" AAPL,MSFT 500 \
 	    "$TEST_TMP/stop" "$TEST_TMP/ids.$i" 90 >"$TEST_TMP/follow.$i" 2>&1 &
 	echo $! >"$TEST_TMP/follow.$i.pid"
-	on_exit "kill_pidfile '$TEST_TMP/follow.$i.pid'"
+	on_exit "stack_kill_pidfile '$TEST_TMP/follow.$i.pid'"
 done
 wrk -t 2 -c 32 -d 6s --timeout 5s "$url/api/v1/quotes?symbols=AAPL,MSFT" \
     >"$TEST_TMP/wrk.out" 2>&1 &

@@ -8,7 +8,7 @@
 . "$(dirname "$0")/../lib.sh"
 . "$ROOT/tests/faults/faults.sh"
 [ "$(id -u)" -eq 0 ] || skip_all "running the app as nobody needs root"
-faults_stack
+test_stack
 mkdir -p "$STACK_DIR" "$TEST_TMP/data"
 chown nobody:nogroup "$STACK_DIR" "$TEST_TMP/data"
 db=$TEST_TMP/data/ticks.db

@@ -14,9 +14,6 @@
 #   faults_integrity DB         PRAGMA integrity_check's answer
 #   faults_get URL              "STATUS BODY" of a GET, on one line
 #   faults_checksum DB          sha256 of the database's logical content
-#   faults_stack [TOOL...]      sources tests/stack.sh with STACK_DIR in
-#                               TEST_TMP (stopped on exit), after skipping
-#                               the test unless nginx and each TOOL exist
 #   faults_exact DB REF N       three checks: DB holds N ticks, and exactly
 #                               the ticks and the 1m candles of REF
 
@@ -72,16 +69,6 @@ faults_checksum() {
 	sqlite3 -readonly "$1" .dump | sha256sum | cut -d' ' -f1
 }
 
-faults_stack() {
-	local t
-	for t in nginx "$@"; do
-		command -v "$t" >/dev/null || skip_all "$t not installed"
-	done
-	. "$ROOT/tests/stack.sh"
-	chmod 755 "$TEST_TMP"	# the web servers' workers run as nobody
-	STACK_DIR=$TEST_TMP/stack
-	on_exit stack_stop
-}
 
 faults_exact() {
 	is "$(faults_count "$1")" "$3" "exactly $3 ticks"

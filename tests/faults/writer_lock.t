@@ -7,7 +7,7 @@
 # writers' rows are there, nothing lost.
 . "$(dirname "$0")/../lib.sh"
 . "$ROOT/tests/faults/faults.sh"
-faults_stack
+test_stack
 HOLD=10
 db=$TEST_TMP/ticks.db
 

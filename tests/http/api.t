@@ -5,13 +5,9 @@
 # moves with the commit, CORS comes from the configuration, health's age
 # follows the clock, and metrics count exactly what was asked.
 . "$(dirname "$0")/../lib.sh"
-. "$ROOT/tests/stack.sh"
-command -v nginx >/dev/null || skip_all "nginx not installed"
+test_stack
 INGEST=$BIN/tickfeed-ingest
 [ -x "$INGEST" ] || skip_all "tickfeed-ingest not built"
-chmod 755 "$TEST_TMP"
-STACK_DIR=$TEST_TMP/stack
-on_exit stack_stop
 
 db=$TEST_TMP/ticks.db
 printf 'symbol,ts,price,size\nAAPL,1704240000000,189.10,100\nMSFT,1704240000500,370.12,5\n' >"$TEST_TMP/a.csv"

@@ -6,13 +6,8 @@
 # process per request).  Every answer must equal the plain-CGI golden one.
 . "$(dirname "$0")/../lib.sh"
 . "$ROOT/tests/golden/golden.sh"
-. "$ROOT/tests/stack.sh"
 
-command -v nginx >/dev/null && command -v apache2 >/dev/null ||
-    skip_all "nginx or apache2 not installed"
-chmod 755 "$TEST_TMP"		# the web servers' workers run as nobody
-STACK_DIR=$TEST_TMP/stack
-on_exit stack_stop
+test_stack apache2
 export TICKFEED_NOW=$GOLDEN_NOW
 golden_db "$TEST_TMP/golden.db"
 ok $? "fixture database built"

@@ -6,13 +6,9 @@
 # and carries the next request; a request without FCGI_KEEP_CONN has its
 # connection closed.
 . "$(dirname "$0")/../lib.sh"
-. "$ROOT/tests/stack.sh"
-command -v nginx >/dev/null || skip_all "nginx not installed"
+test_stack
 INGEST=$BIN/tickfeed-ingest
 [ -x "$INGEST" ] || skip_all "tickfeed-ingest not built"
-chmod 755 "$TEST_TMP"
-STACK_DIR=$TEST_TMP/stack
-on_exit stack_stop
 FCGI="python3 $ROOT/tests/http/fcgi_client.py"
 
 db=$TEST_TMP/ticks.db

@@ -11,7 +11,7 @@ has() { [ "$(count)" = "$1" ]; }
 
 printf 'symbol,ts,price,size\nA,1764322200000,1.5,1\n' > feed.csv
 "$ING" --db "$DB" --follow --flush-ms 50 feed.csv > f.out 2> f.err &
-F=$!; echo "$F" > f.pid; on_exit "kill_pidfile $TEST_TMP/f.pid"
+F=$!; echo "$F" > f.pid; on_exit "stack_kill_pidfile $TEST_TMP/f.pid"
 wait_for has 1; ok $? "the first line is committed"
 echo 'A,1764322200001,1.6,1' >> feed.csv
 wait_for has 2; ok $? "an appended line is committed while following"
@@ -32,7 +32,7 @@ is "$(cat f.out)" "feed.csv: read 5, stored 4, duplicate 0, rejected 1" "and pri
 # stdin from a pipe that stays open
 mkfifo pipe
 "$ING" --db "$DB" --follow --flush-ms 50 - < pipe > p.out 2> p.err &
-P=$!; echo "$P" > p.pid; on_exit "kill_pidfile $TEST_TMP/p.pid"
+P=$!; echo "$P" > p.pid; on_exit "stack_kill_pidfile $TEST_TMP/p.pid"
 exec 3> pipe
 printf '{"symbol":"B","ts":1764322200000,"price":2}\n' >&3
 wait_for has 5; ok $? "a line on an open pipe is committed"

@@ -40,7 +40,7 @@ is "$(q d.db 'SELECT count(*) > 0 FROM ticks')" 1 "some ticks"
 
 # forever, paced, wall-clock timestamps, stopped by SIGTERM after commits
 "$ING" --db live.db simulate --rate 50 > live.out &
-S=$!; echo "$S" > s.pid; on_exit "kill_pidfile $TEST_TMP/s.pid"
+S=$!; echo "$S" > s.pid; on_exit "stack_kill_pidfile $TEST_TMP/s.pid"
 some() { [ "$(q live.db 'SELECT count(*) FROM ticks' 2> /dev/null || echo 0)" -ge 5 ]; }
 wait_for some; ok $? "ticks are committed while it runs"
 kill -TERM "$S"; wait "$S"; is "$?" 0 "SIGTERM: exit 0"

@@ -6,12 +6,8 @@
 # than pruned history 410, SSE opens with retry:/id:, resumes from
 # Last-Event-ID (the header wins over last_event_id=), and HEAD never waits.
 source "$(dirname "$0")/../lib.sh"
-source "$ROOT/tests/stack.sh"
 source "$ROOT/bench/push_lib.bash"
-command -v nginx >/dev/null || skip_all "nginx not installed"
-chmod 755 "$TEST_TMP"
-STACK_DIR=$TEST_TMP/stack
-on_exit stack_stop
+test_stack
 DB=$TEST_TMP/ticks.db
 BG=()
 on_exit 'for p in "${BG[@]}"; do kill $p 2>/dev/null; done'

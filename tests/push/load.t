@@ -9,13 +9,9 @@
 # doubled (bench/pushload.c compares with the store), and the waiting
 # gauge must return to 0.
 source "$(dirname "$0")/../lib.sh"
-source "$ROOT/tests/stack.sh"
 source "$ROOT/bench/push_lib.bash"
-command -v nginx >/dev/null || skip_all "nginx not installed"
+test_stack
 push_build_client || { ok 1 "build bench/pushload"; done_testing; exit 1; }
-chmod 755 "$TEST_TMP"		# the web servers' workers run as nobody
-STACK_DIR=$TEST_TMP/stack
-on_exit stack_stop
 DB=$TEST_TMP/ticks.db
 SETS="AAPL;MSFT,IBM;GOOG,AMZN,TSLA;*;NVDA,META;BRK.B,JPM,AAPL"
 

@@ -8,7 +8,7 @@
 # the web root by traversal.  www/ and conf/ themselves hold no such file.
 . "$(dirname "$0")/../lib.sh"
 . "$ROOT/tests/faults/faults.sh"
-faults_stack apache2
+test_stack apache2
 db=$TEST_TMP/data/ticks.db
 mkdir -p "$TEST_TMP/data"
 # The app runs as nobody under Apache: a WAL reader must be able to create

@@ -12,7 +12,7 @@
 #                  answers the five and frees their places
 . "$(dirname "$0")/../lib.sh"
 . "$ROOT/tests/faults/faults.sh"
-faults_stack
+test_stack
 db=$TEST_TMP/ticks.db
 
 syms=$(python3 -c 'print(",".join("S%015d" % i for i in range(64)))')
@@ -90,7 +90,7 @@ for i in 1 2 3 4 5; do
 	faults_get "$url/poll?symbols=AAPL&since=$head&timeout=50" \
 	    >"$TEST_TMP/poll.$i" &
 	echo $! >"$TEST_TMP/poll.$i.pid"
-	on_exit "kill_pidfile '$TEST_TMP/poll.$i.pid'"
+	on_exit "stack_kill_pidfile '$TEST_TMP/poll.$i.pid'"
 done
 for i in $(seq 100); do [ "$(waiting)" = 5 ] && break; sleep 0.1; done
 is "$(waiting)" 5 "five long-polls waiting"

@@ -8,7 +8,7 @@
 # nothing), and the database must be byte for byte what it was.
 . "$(dirname "$0")/../lib.sh"
 . "$ROOT/tests/faults/faults.sh"
-faults_stack
+test_stack
 db=$TEST_TMP/ticks.db
 rm -f /tmp/tickfeed-pwned
 

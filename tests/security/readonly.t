@@ -11,7 +11,7 @@
 #     connection: WAL readers mark the wal-index.  docs/security.md.)
 . "$(dirname "$0")/../lib.sh"
 . "$ROOT/tests/faults/faults.sh"
-faults_stack
+test_stack
 db=$TEST_TMP/ticks.db
 
 faults_feed "$TEST_TMP/feed.csv" 500 6
