@@ -9,7 +9,8 @@
  *   -S N	N SSE clients (GET /api/v1/stream, HTTP/1.0, until close)
  *   -N N	N Nchan long-poll subscribers (GET /sub/bench)
  *   -s SETS	symbol sets, ';'-separated, given to clients in turn ("" = all)
- *   -c ID	the cursor every client starts from
+ *   -c ID	the cursor every client starts from (with -W, default: the
+ *		store's head when pushload starts)
  *   -t S	poll timeout= (default 25)
  *   -r K	resume: every K-th answer (event) a client closes and comes back
  *		with its cursor (Last-Event-ID for SSE); 0 never
@@ -103,6 +104,7 @@ static struct {
 	long		 reconnects, errors, bad_status;
 	volatile int	 pub_done;
 	long long	 pub_base;	/* first published id (or seq 1) */
+	int		 start_set;	/* -c given */
 	struct ids	 want[MAXSETS];	/* per set, once the target is known */
 } g = { .timeout = 25, .rate = 1, .messages = 20, .maxs = 120,
 	.target = -1 };
@@ -743,16 +745,21 @@ loop(void)
 	g.errors++;
 }
 
-static void
-start_publisher(pthread_t *tid)
+/*
+ * -W: opens the store and notes its head before any client connects.
+ * Clients that were not given -c start from that head, as a page that
+ * has just loaded does: with an older cursor, each would be answered at
+ * once with ticks from before the run, and the main loop, which reads
+ * answers only once publishing starts, would send its re-poll after the
+ * first message was committed (that message then measured clients that
+ * were not waiting, in a second run on the same store).
+ */
+static sqlite3 *
+pub_open(void)
 {
 	char	 err[DB_ERRSZ];
 	sqlite3	*db;
 
-	if (g.puburl != NULL) {
-		pthread_create(tid, NULL, pub_nchan, NULL);
-		return;
-	}
 	if (db_open(g.pubdb, DB_READWRITE, &db, err) != DB_OK) {
 		fprintf(stderr, "pushload: %s\n", err);
 		exit(2);
@@ -760,8 +767,19 @@ start_publisher(pthread_t *tid)
 	sqlite3_exec(db, "INSERT OR IGNORE INTO symbols (id, symbol) VALUES "
 	    "(1, 'BENCH')", NULL, NULL, NULL);
 	db_max_tick_id(db, &g.pub_base);
+	if (!g.start_set)
+		g.start = g.pub_base;
 	g.pub_base++;
-	pthread_create(tid, NULL, pub_db, db);
+	return db;
+}
+
+static void
+start_publisher(pthread_t *tid, sqlite3 *db)
+{
+	if (g.puburl != NULL)
+		pthread_create(tid, NULL, pub_nchan, NULL);
+	else
+		pthread_create(tid, NULL, pub_db, db);
 }
 
 static void
@@ -787,7 +805,7 @@ options(int argc, char *argv[])
 			if (g.ncpu < 4)
 				g.cpupids[g.ncpu++] = optarg;
 			break;
-		case 'c': g.start = atoll(optarg); break;
+		case 'c': g.start = atoll(optarg); g.start_set = 1; break;
 		case 'd': g.db = optarg; break;
 		case 'M': g.messages = atol(optarg); break;
 		case 'N': g.counts[K_NCHAN] = atol(optarg); break;
@@ -821,11 +839,13 @@ int
 main(int argc, char *argv[])
 {
 	pthread_t	 tid;
+	sqlite3		*pubdb;
 	long		 i, k, faults;
 	int		 kind;
 
 	options(argc, argv);
 	signal(SIGPIPE, SIG_IGN);	/* a closed connection is read as such */
+	pubdb = g.pubdb != NULL ? pub_open() : NULL;
 	g.nc = g.counts[K_POLL] + g.counts[K_SSE] + g.counts[K_NCHAN];
 	if ((g.c = calloc((size_t)g.nc, sizeof(*g.c))) == NULL ||
 	    (g.epfd = epoll_create1(0)) == -1)
@@ -852,7 +872,7 @@ main(int argc, char *argv[])
 	if (g.pubdb != NULL || g.puburl != NULL) {
 		sleep(g.nc >= 5000 ? 5 : 2);	/* every request is waiting */
 		cpu_account(-1);
-		start_publisher(&tid);
+		start_publisher(&tid, pubdb);
 	}
 	loop();
 	cpu_account(1);
