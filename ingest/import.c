@@ -145,6 +145,10 @@ import_loop(struct import *im)
 			    import_wait_ms(im))) {
 			case 0:
 				continue;
+			case FOLLOW_ROTATED:	/* the old file has ended */
+				if ((s = import_drain(im, 1)) != SRC_OK)
+					return s;
+				/* FALLTHROUGH */
 			case FOLLOW_RESTART:	/* a new file: new header */
 				src_free(im->src);
 				im->src = NULL;
