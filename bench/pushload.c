@@ -95,7 +95,7 @@ static struct {
 	long		 nc;
 	long long	 target;	/* -1 unknown */
 	int64_t		*lat;		/* bench latencies, us */
-	int32_t		*mlat;		/* -v: [message * nc + client], us */
+	int64_t		*mlat;		/* -v: [message * nc + client], us */
 	const char	*cpupids[4];	/* -C */
 	int		 ncpu;
 	long long	 cpu[4], cpu_cli;	/* clock ticks, end - start */
@@ -135,8 +135,7 @@ static void
 lat_add(const struct client *c, long m, int64_t us)
 {
 	if (g.mlat != NULL)
-		g.mlat[m * g.nc + c->idx] = (int32_t)(us > INT32_MAX ?
-		    INT32_MAX : us);
+		g.mlat[m * g.nc + c->idx] = us;
 	if (g.nlat == g.caplat) {
 		g.caplat = g.caplat ? g.caplat * 2 : 4096;
 		if ((g.lat = realloc(g.lat, (size_t)g.caplat *
@@ -572,7 +571,7 @@ lat_cmp(const void *a, const void *b)
 	return x < y ? -1 : x > y;
 }
 
-/* utime + stime of pid (0: this process), in clock ticks; 0 if gone. */
+/* utime + stime of pid, all its threads, in clock ticks; 0 if gone. */
 static long long
 cpu_ticks(long pid)
 {
@@ -581,10 +580,7 @@ cpu_ticks(long pid)
 	FILE		*f;
 	size_t		 n;
 
-	if (pid == 0)
-		snprintf(path, sizeof(path), "/proc/self/stat");
-	else
-		snprintf(path, sizeof(path), "/proc/%ld/stat", pid);
+	snprintf(path, sizeof(path), "/proc/%ld/stat", pid);
 	if ((f = fopen(path, "r")) == NULL)
 		return 0;
 	n = fread(buf, 1, sizeof(buf) - 1, f);
@@ -625,22 +621,14 @@ cpu_account(int sign)
 
 	for (i = 0; i < g.ncpu; i++)
 		g.cpu[i] += sign * cpu_group(g.cpupids[i]);
-	g.cpu_cli += sign * cpu_ticks(0);
-}
-
-static int
-i32_cmp(const void *a, const void *b)
-{
-	int32_t x = *(const int32_t *)a, y = *(const int32_t *)b;
-
-	return x < y ? -1 : x > y;
+	g.cpu_cli += sign * cpu_ticks((long)getpid());
 }
 
 /* -v: which messages were late, and for whom (ms). */
 static void
 report_messages(void)
 {
-	int32_t	*v;
+	int64_t	*v;
 	long	 i, m, n;
 
 	if ((v = malloc((size_t)g.nc * sizeof(*v))) == NULL)
@@ -651,7 +639,7 @@ report_messages(void)
 				v[n++] = g.mlat[m * g.nc + i];
 		if (n == 0)
 			continue;
-		qsort(v, (size_t)n, sizeof(*v), i32_cmp);
+		qsort(v, (size_t)n, sizeof(*v), lat_cmp);
 		fprintf(stderr, "message %3ld: clients=%ld min_ms=%.1f "
 		    "p50_ms=%.1f p99_ms=%.1f max_ms=%.1f\n", m + 1, n,
 		    v[0] / 1e3, v[n / 2] / 1e3, v[(n * 99) / 100] / 1e3,

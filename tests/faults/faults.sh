@@ -69,7 +69,6 @@ faults_checksum() {
 	sqlite3 -readonly "$1" .dump | sha256sum | cut -d' ' -f1
 }
 
-
 faults_exact() {
 	is "$(faults_count "$1")" "$3" "exactly $3 ticks"
 	is "$(faults_ticks "$1" | sha256sum)" "$(faults_ticks "$2" | sha256sum)" \
