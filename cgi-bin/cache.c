@@ -2,18 +2,12 @@
 #include <string.h>
 
 #include "cache.h"
+#include "hash.h"
 
 static uint64_t
 cache_hash(int route, const char *q, size_t n)
 {
-	uint64_t	h = 0xcbf29ce484222325ULL ^ (uint64_t)route;
-	size_t		i;
-
-	for (i = 0; i < n; i++) {
-		h ^= (unsigned char)q[i];
-		h *= 0x100000001b3ULL;
-	}
-	return h;
+	return hash64(hash64(HASH64_INIT, &route, sizeof(route)), q, n);
 }
 
 static void

@@ -1,5 +1,6 @@
 /*
- * Endpoint handlers, one file each (ep_NAME.c).  A handler runs after
+ * Endpoint handlers, one file each (ep_NAME.c), and what they share
+ * (ep.c; the waiting endpoints also ep_wait.h).  A handler runs after
  * routing, method and query checks (and worker_ready() for ROUTE_DB
  * routes), with the parsed query in req->params.  It answers through
  * reply.h and returns HANDLER_DONE, or keeps the request (HANDLER_PARKED)
@@ -8,7 +9,9 @@
 #ifndef TICKFEED_EP_H
 #define TICKFEED_EP_H
 
+#include "config.h"
 #include "jsonw.h"
+#include "reply.h"
 #include "req.h"
 #include "worker.h"
 
@@ -18,7 +21,7 @@ enum handler_result	ep_ticks(struct req *, struct worker *);
 enum handler_result	ep_candles(struct req *, struct worker *);
 enum handler_result	ep_health(struct req *, struct worker *);
 enum handler_result	ep_metrics(struct req *, struct worker *);
-/* The waiting endpoints (cgi-bin/ep_poll.c, ep_stream.c). */
+/* The waiting endpoints (ep_wait.h). */
 enum handler_result	ep_poll(struct req *, struct worker *);
 enum handler_result	ep_stream(struct req *, struct worker *);
 
@@ -27,9 +30,10 @@ enum handler_result	ep_stream(struct req *, struct worker *);
  * answer with an ETag and keeps it in the worker's cache until the next
  * commit or until expires_ms (0: no time limit).  503 if jw failed.
  */
-void	ep_send(struct req *, struct worker *, struct jw *, int64_t expires_ms);
+void	ep_send(struct req *, struct worker *, struct buf *,
+	    int64_t expires_ms);
 /* The same for answers that are neither cached nor given an ETag. */
-void	ep_send_uncached(struct req *, struct jw *);
+void	ep_send_uncached(struct req *, struct buf *);
 
 /*
  * Looks up a symbol: its id and print decimals.  1 found, 0 unknown,

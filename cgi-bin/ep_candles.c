@@ -65,7 +65,7 @@ candles_floor(struct worker *w, struct candles_q *q)
 }
 
 static void
-candles_row(struct jw *jw, sqlite3_stmt *st, const struct candles_q *q,
+candles_row(struct buf *jw, sqlite3_stmt *st, const struct candles_q *q,
     int64_t now)
 {
 	int64_t t = sqlite3_column_int64(st, 0);
@@ -85,7 +85,7 @@ candles_row(struct jw *jw, sqlite3_stmt *st, const struct candles_q *q,
 
 static int
 candles_list(struct worker *w, const struct candles_q *q, int64_t now,
-    struct jw *jw)
+    struct buf *jw)
 {
 	sqlite3_stmt	*st;
 	int		 rc;
@@ -136,14 +136,14 @@ enum handler_result
 ep_candles(struct req *req, struct worker *w)
 {
 	struct candles_q	 q;
-	struct jw		 jw;
+	struct buf		 jw;
 	long long		 cursor;
 	int64_t			 now = app_now_ms();
 	int			 rc;
 
 	if (candles_query(req, &q) != HTTP_OK)
 		return HANDLER_DONE;
-	jw_init(&jw);
+	buf_init(&jw);
 	if (worker_begin(w, &cursor) == -1 || (rc = ep_symbol_lookup(w,
 	    req->params.symbol, &q.symbol_id, &q.decimals)) == -1)
 		goto dbfail;
@@ -166,7 +166,7 @@ ep_candles(struct req *req, struct worker *w)
 	ep_send(req, w, &jw, now - now % MINUTE_MS + MINUTE_MS);
 	return HANDLER_DONE;
 dbfail:
-	jw_free(&jw);
+	buf_free(&jw);
 	reply_db_unavailable(req, w);
 	return HANDLER_DONE;
 }

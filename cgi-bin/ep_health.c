@@ -11,7 +11,7 @@
 enum handler_result
 ep_health(struct req *req, struct worker *w)
 {
-	struct jw	 jw;
+	struct buf	 jw;
 	long long	 cursor, ts = 0;
 	int		 have;
 
@@ -20,7 +20,7 @@ ep_health(struct req *req, struct worker *w)
 		reply_db_unavailable(req, w);
 		return HANDLER_DONE;
 	}
-	jw_init(&jw);
+	buf_init(&jw);
 	jw_obj_open(&jw);
 	jw_kv_strz(&jw, "status", "ok");
 	jw_kv_int(&jw, "cursor", cursor);

@@ -1,15 +1,48 @@
 /*
  * GET /api/v1/metrics: Prometheus text format (version 0.0.4).  Besides
- * the process counters (metrics.c): whether the database can be read, the
- * cursor and the age of the newest tick, read through this thread's handle.
+ * the process counters (metrics.c): the waiting machinery's gauge and
+ * counters (wait.h), whether the database can be read, the cursor and the
+ * age of the newest tick, read through this worker's handle.
  */
 #include <stdio.h>
 
+#include "config.h"
 #include "ep.h"
 #include "metrics.h"
+#include "wait.h"
 
 static void
-metrics_db(struct jw *out, struct worker *w)
+metrics_wait(struct buf *out)
+{
+	struct wait_stats	s;
+	size_t			i;
+
+	wait_stats_get(&s);
+	const struct {
+		const char	*event;
+		long		 n;
+	} ev[] = {
+		{ "parked", s.parked }, { "adopted", s.adopted },
+		{ "delivered", s.delivered }, { "expired", s.expired },
+		{ "departed", s.departed }, { "rejected", s.rejected },
+		{ "dropped", s.dropped },
+	};
+
+	buf_addz(out, "# HELP tickfeed_waiting_clients Long-poll and stream "
+	    "requests parked now.\n# TYPE tickfeed_waiting_clients gauge\n");
+	metrics_line(out, "tickfeed_waiting_clients %ld\n", s.waiting);
+	buf_addz(out, "# HELP tickfeed_wait_events_total What became of "
+	    "long-poll and stream requests: parked, taken in by the "
+	    "dispatcher, answered with ticks, expired, left first, refused "
+	    "(cap or not ready), dropped (too slow to read).\n"
+	    "# TYPE tickfeed_wait_events_total counter\n");
+	for (i = 0; i < sizeof(ev) / sizeof(ev[0]); i++)
+		metrics_line(out, "tickfeed_wait_events_total{event=\"%s\"} "
+		    "%ld\n", ev[i].event, ev[i].n);
+}
+
+static void
+metrics_db(struct buf *out, struct worker *w)
 {
 	long long	 cursor, ts;
 	char		 line[320];
@@ -19,19 +52,19 @@ metrics_db(struct jw *out, struct worker *w)
 	snprintf(line, sizeof(line), "# HELP tickfeed_db_up Whether the tick "
 	    "store can be read.\n# TYPE tickfeed_db_up gauge\n"
 	    "tickfeed_db_up %d\n", up);
-	jw_rawz(out, line);
+	buf_addz(out, line);
 	if (!up)
 		return;
 	snprintf(line, sizeof(line), "# TYPE tickfeed_cursor gauge\n"
 	    "tickfeed_cursor %lld\n", cursor);
-	jw_rawz(out, line);
+	buf_addz(out, line);
 	if (ep_newest_tick(w, &ts) == 1) {
 		snprintf(line, sizeof(line), "# HELP tickfeed_newest_tick_age_"
 		    "seconds Now minus the newest tick's time.\n# TYPE "
 		    "tickfeed_newest_tick_age_seconds gauge\n"
 		    "tickfeed_newest_tick_age_seconds %.3f\n",
 		    (double)(app_now_ms() - ts) / 1e3);
-		jw_rawz(out, line);
+		buf_addz(out, line);
 	}
 	if (w->db != NULL)
 		worker_end(w);
@@ -40,15 +73,16 @@ metrics_db(struct jw *out, struct worker *w)
 enum handler_result
 ep_metrics(struct req *req, struct worker *w)
 {
-	struct jw	 jw;
+	struct buf	 jw;
 	struct answer	 a;
 	char		*body;
 	size_t		 len;
 
-	jw_init(&jw);
+	buf_init(&jw);
 	metrics_write(&jw);
+	metrics_wait(&jw);
 	metrics_db(&jw, w);
-	if ((body = jw_take(&jw, &len)) == NULL ||
+	if ((body = buf_take(&jw, &len)) == NULL ||
 	    answer_build(&a, "text/plain; version=0.0.4; charset=utf-8",
 	    CACHE_NONE, body, len) == -1) {
 		reply_error(req, HTTP_UNAVAILABLE, "out_of_memory",

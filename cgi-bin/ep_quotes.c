@@ -11,7 +11,7 @@
 #define QUOTE_COLS "symbol, decimals, last_id, last_ts, last_price, last_size"
 
 static void
-quote_write(struct jw *jw, sqlite3_stmt *st)
+quote_write(struct buf *jw, sqlite3_stmt *st)
 {
 	int decimals = sqlite3_column_int(st, 1);
 
@@ -26,7 +26,7 @@ quote_write(struct jw *jw, sqlite3_stmt *st)
 
 /* Every symbol with a tick.  0 or -1 (worker failed). */
 static int
-quotes_all(struct worker *w, struct jw *jw)
+quotes_all(struct worker *w, struct buf *jw)
 {
 	sqlite3_stmt	*st;
 	int		 rc;
@@ -44,20 +44,21 @@ quotes_all(struct worker *w, struct jw *jw)
 
 /* The symbols asked for: 1 all found, 0 *missing is unknown, -1 error. */
 static int
-quotes_some(struct worker *w, const struct params *p, struct jw *jw,
+quotes_some(struct worker *w, const struct params *p, struct buf *jw,
     const char **missing)
 {
 	sqlite3_stmt	*st = NULL;
-	int		 i, rc;
+	size_t		 i;
+	int		 rc;
 
-	for (i = 0; i < p->nsymbols; i++) {
+	for (i = 0; i < p->symbols.n; i++) {
 		st = worker_stmt(w, STMT_QUOTE, "SELECT " QUOTE_COLS
 		    " FROM symbols WHERE symbol = ?1");
-		if (st == NULL || sqlite3_bind_text(st, 1, p->symbols[i], -1,
-		    SQLITE_STATIC) != SQLITE_OK)
+		if (st == NULL || sqlite3_bind_text(st, 1, p->symbols.name[i],
+		    -1, SQLITE_STATIC) != SQLITE_OK)
 			return worker_fail(w, "quote");
 		if ((rc = sqlite3_step(st)) == SQLITE_DONE) {
-			*missing = p->symbols[i];
+			*missing = p->symbols.name[i];
 			return 0;
 		}
 		if (rc != SQLITE_ROW)
@@ -71,12 +72,12 @@ quotes_some(struct worker *w, const struct params *p, struct jw *jw,
 enum handler_result
 ep_quotes(struct req *req, struct worker *w)
 {
-	struct jw	 jw;
+	struct buf	 jw;
 	long long	 cursor;
 	const char	*missing = NULL;
 	int		 rc;
 
-	jw_init(&jw);
+	buf_init(&jw);
 	if (worker_begin(w, &cursor) == -1)
 		goto dbfail;
 	jw_obj_open(&jw);
@@ -96,10 +97,10 @@ ep_quotes(struct req *req, struct worker *w)
 		    "unknown symbol '%s'", missing);
 	else
 		ep_send(req, w, &jw, 0);
-	jw_free(&jw);
+	buf_free(&jw);
 	return HANDLER_DONE;
 dbfail:
-	jw_free(&jw);
+	buf_free(&jw);
 	reply_db_unavailable(req, w);
 	return HANDLER_DONE;
 }

@@ -30,32 +30,34 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "ep.h"
+#include "config.h"
+#include "ep_wait.h"
 #include "timeutil.h"
-#include "wait.h"
+#include "wait_cgi.h"
 
 #define STREAM_HEAD_MAX	512
 
 static void
-stream_event(struct wait_buf *out, long long cursor, const char *ticks,
+stream_event(struct buf *out, long long cursor, const char *ticks,
     size_t len)
 {
-	wait_buf_printf(out, "id: %lld\nevent: ticks\ndata: ", cursor);
-	ep_push_body(out, cursor, ticks, len);
-	wait_buf_add(out, "\n\n", 2);
+	buf_printf(out, "id: %lld\nevent: ticks\ndata: ", cursor);
+	ep_wait_body(out, cursor, ticks, len);
+	buf_add(out, "\n\n", 2);
 }
 
 static void
-stream_end(struct wait_buf *out, long long cursor)
+stream_end(struct buf *out, long long cursor)
 {
 	(void)out;
 	(void)cursor;		/* the client resumes from its last id */
 }
 
 static void
-stream_heartbeat(struct wait_buf *out)
+stream_heartbeat(struct buf *out, long long cursor)
 {
-	wait_buf_add(out, ": heartbeat\n\n", 13);
+	(void)cursor;
+	buf_add(out, ": heartbeat\n\n", 13);
 }
 
 const struct wait_ops ep_stream_ops = {
@@ -99,7 +101,7 @@ stream_cursor(struct req *req, int *given, long long *cursor)
 
 	*given = 1;
 	if (h != NULL) {
-		if (wait_cursor_parse(h, strlen(h), cursor) == 0)
+		if (param_cursor(h, strlen(h), cursor) == 0)
 			return 0;
 		reply_error(req, HTTP_BAD_REQUEST, "bad_value", "Last-Event-ID "
 		    "must be a tick id (digits)");
@@ -112,9 +114,9 @@ stream_cursor(struct req *req, int *given, long long *cursor)
 
 /* Plain CGI: the stream runs in this process until its deadline. */
 static enum handler_result
-stream_cgi(struct req *req, struct worker *w, struct push_q *q)
+stream_cgi(struct req *req, struct worker *w, struct wait_query *q)
 {
-	struct wait_buf	ev = { 0 }, ticks = { 0 };
+	struct buf	ev = BUF_INIT, ticks = BUF_INIT;
 	int64_t		end, now;
 	long long	cursor;
 	long		n;
@@ -123,25 +125,26 @@ stream_cgi(struct req *req, struct worker *w, struct push_q *q)
 	if (stream_open(req, q->since) == -1 || req_flush(req) == -1)
 		return HANDLER_DONE;
 	while ((now = time_mono_ms()) < end) {
-		ticks.len = ev.len = 0;
+		buf_reset(&ticks);
+		buf_reset(&ev);
 		n = -1;
 		if (worker_begin(w, &q->head) == 0) {
-			n = ep_push_gather(w, q, &ticks, &cursor);
+			n = ep_wait_gather(w, q, &ticks, &cursor);
 			worker_end(w);
 		}
 		if (n > 0) {
 			stream_event(&ev, cursor, ticks.p, ticks.len);
 			q->since = cursor;
-		} else if (n == 0 && wait_block(w->db, cfg.db_path, &q->syms,
-		    q->since, now + WAIT_HEARTBEAT_MS < end ?
+		} else if (n == 0 && wait_cgi_block(w->db, cfg.db_path,
+		    &q->syms, q->since, now + WAIT_HEARTBEAT_MS < end ?
 		    now + WAIT_HEARTBEAT_MS : end) == 0)
-			stream_heartbeat(&ev);
+			stream_heartbeat(&ev, q->since);
 		if (n < 0 || ev.oom || req_write(req, ev.p, ev.len) == -1 ||
 		    req_flush(req) == -1)
 			break;
 	}
-	wait_buf_free(&ev);
-	wait_buf_free(&ticks);
+	buf_free(&ev);
+	buf_free(&ticks);
 	return HANDLER_DONE;
 }
 
@@ -149,14 +152,14 @@ enum handler_result
 ep_stream(struct req *req, struct worker *w)
 {
 	struct wait_ticket	t = { .kind = WAIT_STREAM, .owner = req };
-	struct push_q		q;
+	struct wait_query	q;
 	long long		cursor;
 	int			given;
 
 	if (stream_cursor(req, &given, &cursor) == -1)
 		return HANDLER_DONE;
-	if (!ep_push_at_head(req, &q, given, cursor)) {
-		if (ep_push_open(req, w, &q, given, cursor) == -1)
+	if (!ep_wait_at_head(req, &q, given, cursor)) {
+		if (ep_wait_open(req, w, &q, given, cursor) == -1)
 			return HANDLER_DONE;
 		worker_end(w);
 	}
@@ -166,7 +169,7 @@ ep_stream(struct req *req, struct worker *w)
 	}
 	if (req->cgi)
 		return stream_cgi(req, w, &q);
-	if (ep_push_reserve(req) == -1)
+	if (ep_wait_reserve(req) == -1)
 		return HANDLER_DONE;
 	if (stream_open(req, q.since) == -1) {
 		wait_unreserve();
@@ -176,5 +179,5 @@ ep_stream(struct req *req, struct worker *w)
 	t.cursor = t.scanned = q.since;
 	t.deadline = wait_deadline(time_mono_ms(),
 	    (int64_t)WAIT_STREAM_LIFE_S * 1000);
-	return (enum handler_result)ep_push_park(req, &t);
+	return ep_wait_park(req, &t);
 }

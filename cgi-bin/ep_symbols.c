@@ -64,7 +64,7 @@ symbols_pct(int64_t change, int64_t prev, int64_t *out)
 }
 
 static void
-symbols_change(struct jw *jw, int have, int64_t price, int64_t prev, int dec)
+symbols_change(struct buf *jw, int have, int64_t price, int64_t prev, int dec)
 {
 	int64_t pct;
 
@@ -81,7 +81,7 @@ symbols_change(struct jw *jw, int have, int64_t price, int64_t prev, int dec)
 
 /* One symbol row (id, symbol, decimals, tick_count, last_*). 0 or -1. */
 static int
-symbols_row(struct worker *w, sqlite3_stmt *st, int64_t day0, struct jw *jw)
+symbols_row(struct worker *w, sqlite3_stmt *st, int64_t day0, struct buf *jw)
 {
 	int64_t	 price = sqlite3_column_int64(st, 6), prev = 0;
 	int	 dec = sqlite3_column_int(st, 2), have = 0;
@@ -103,7 +103,7 @@ symbols_row(struct worker *w, sqlite3_stmt *st, int64_t day0, struct jw *jw)
 }
 
 static int
-symbols_list(struct worker *w, int64_t day0, struct jw *jw)
+symbols_list(struct worker *w, int64_t day0, struct buf *jw)
 {
 	sqlite3_stmt	*st;
 	int		 rc;
@@ -124,11 +124,11 @@ symbols_list(struct worker *w, int64_t day0, struct jw *jw)
 enum handler_result
 ep_symbols(struct req *req, struct worker *w)
 {
-	struct jw	 jw;
+	struct buf	 jw;
 	long long	 cursor;
 	int64_t		 now = app_now_ms(), day0 = now - now % DAY_MS;
 
-	jw_init(&jw);
+	buf_init(&jw);
 	if (worker_begin(w, &cursor) == -1)
 		goto dbfail;
 	jw_obj_open(&jw);
@@ -142,7 +142,7 @@ ep_symbols(struct req *req, struct worker *w)
 	ep_send(req, w, &jw, day0 + DAY_MS);
 	return HANDLER_DONE;
 dbfail:
-	jw_free(&jw);
+	buf_free(&jw);
 	reply_db_unavailable(req, w);
 	return HANDLER_DONE;
 }

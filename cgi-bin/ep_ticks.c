@@ -30,7 +30,7 @@ struct ticks_q {
 
 /* Lists the ticks; 0, or -1 after worker_fail(). */
 static int
-ticks_list(struct worker *w, const struct ticks_q *q, struct jw *jw)
+ticks_list(struct worker *w, const struct ticks_q *q, struct buf *jw)
 {
 	sqlite3_stmt	*st;
 	struct tick	 t = { .decimals = q->decimals };
@@ -106,7 +106,7 @@ ep_ticks(struct req *req, struct worker *w)
 {
 	const struct params	*p = &req->params;
 	struct ticks_q		 q;
-	struct jw		 jw;
+	struct buf		 jw;
 	long long		 cursor;
 	int			 rc;
 
@@ -119,7 +119,7 @@ ep_ticks(struct req *req, struct worker *w)
 		    "from must be before to");
 		return HANDLER_DONE;
 	}
-	jw_init(&jw);
+	buf_init(&jw);
 	if (worker_begin(w, &cursor) == -1 ||
 	    (rc = ticks_check(req, w, &q, cursor)) == -1)
 		goto dbfail;
@@ -136,7 +136,7 @@ ep_ticks(struct req *req, struct worker *w)
 	ep_send(req, w, &jw, 0);
 	return HANDLER_DONE;
 dbfail:
-	jw_free(&jw);
+	buf_free(&jw);
 	reply_db_unavailable(req, w);
 	return HANDLER_DONE;
 }

@@ -1,11 +1,10 @@
 /*
- * A growable byte buffer and the small JSON writer every answer is built
- * with.  Prices are printed exactly (lib/price.c), never through a double:
- * jansson would print 0.1 as 0.10000000000000001 (STYLE.md).  Strings are
- * escaped per RFC 8259 section 7.
- *
- * A failed allocation latches jw->err: later calls do nothing, and the
- * caller checks jw_failed() once at the end (as stdio's ferror does).
+ * The small JSON writer every answer is built with, appending to a
+ * struct buf (lib/buf.h).  Prices are printed exactly (lib/price.c),
+ * never through a double: jansson would print 0.1 as 0.10000000000000001
+ * (STYLE.md).  Strings are escaped per RFC 8259 section 7.  Commas are the
+ * writer's business: it looks at the last byte written.  A failed
+ * allocation latches the buffer's oom; check it once at the end.
  */
 #ifndef TICKFEED_JSONW_H
 #define TICKFEED_JSONW_H
@@ -13,12 +12,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-struct jw {
-	char	*p;
-	size_t	 len;
-	size_t	 cap;
-	int	 err;		/* an allocation failed */
-};
+#include "buf.h"
 
 /* What a tick looks like in every answer that lists ticks. */
 struct tick {
@@ -30,44 +24,31 @@ struct tick {
 	int		 decimals;	/* the symbol's print decimals */
 };
 
-/* Allocation hooks, for the malloc-failure tests; NULL restores libc. */
-void	jw_set_alloc(void *(*re)(void *, size_t));
-
-void	jw_init(struct jw *);
-void	jw_free(struct jw *);
-/* Hands the bytes over (caller frees); NULL if anything failed. */
-char	*jw_take(struct jw *, size_t *len);
-int	 jw_failed(const struct jw *);
-
-void	jw_raw(struct jw *, const char *, size_t);
-void	jw_rawz(struct jw *, const char *);
-void	jw_char(struct jw *, char);
-
 /*
- * Structure: a value inside an object needs its key first (jw_key); commas
- * are written by the writer.  Nesting depth is the caller's business.
+ * Structure: a value inside an object needs its key first (jw_key).
+ * Nesting depth is the caller's business.
  */
-void	jw_obj_open(struct jw *);
-void	jw_obj_close(struct jw *);
-void	jw_arr_open(struct jw *);
-void	jw_arr_close(struct jw *);
-void	jw_key(struct jw *, const char *);
+void	jw_obj_open(struct buf *);
+void	jw_obj_close(struct buf *);
+void	jw_arr_open(struct buf *);
+void	jw_arr_close(struct buf *);
+void	jw_key(struct buf *, const char *);
 
-void	jw_str(struct jw *, const char *, size_t);
-void	jw_strz(struct jw *, const char *);
-void	jw_int(struct jw *, int64_t);
-void	jw_bool(struct jw *, int);
-void	jw_null(struct jw *);
-void	jw_price(struct jw *, int64_t, int decimals);
+void	jw_str(struct buf *, const char *, size_t);
+void	jw_strz(struct buf *, const char *);
+void	jw_int(struct buf *, int64_t);
+void	jw_bool(struct buf *, int);
+void	jw_null(struct buf *);
+void	jw_price(struct buf *, int64_t, int decimals);
 /* A value in hundredths, printed with two decimals: 65 -> 0.65. */
-void	jw_cents(struct jw *, int64_t);
+void	jw_cents(struct buf *, int64_t);
 
 /* {"id":..,["symbol":..,]"ts":..,"price":..,"size":..} */
-void	jw_tick(struct jw *, const struct tick *);
+void	jw_tick(struct buf *, const struct tick *);
 
 /* "key":value shorthands for objects. */
-void	jw_kv_int(struct jw *, const char *, int64_t);
-void	jw_kv_strz(struct jw *, const char *, const char *);
-void	jw_kv_price(struct jw *, const char *, int64_t, int decimals);
+void	jw_kv_int(struct buf *, const char *, int64_t);
+void	jw_kv_strz(struct buf *, const char *, const char *);
+void	jw_kv_price(struct buf *, const char *, int64_t, int decimals);
 
 #endif

@@ -3,12 +3,17 @@
  *
  *   tickfeed.fcgi [-v] [-d db] [-l unix:/path | host:port] [-t threads]
  *                 [-o cors-origin] [-L stderr|syslog] [-m socket-mode]
+ *                 [-w max-waiters]
  *
- * Each flag has an environment twin (TICKFEED_DB, TICKFEED_LISTEN,
- * TICKFEED_THREADS, TICKFEED_CORS_ORIGIN, TICKFEED_LOG); flags win.
+ * Settings: config.h (each flag has an environment twin; flags win).
  * Without a listen address it serves FastCGI on fd 0 when fd 0 is a
  * socket (mod_fcgid, spawn-fcgi), else answers one plain CGI request
  * (mod_cgi; RFC 3875) and exits.
+ *
+ * main() owns the process: it checks the settings, opens the socket,
+ * starts the dispatcher of waiting requests (wait.h) and then the
+ * workers, the threads that take requests and answer them (conn.h,
+ * routes.h), each with its own struct worker (worker.h).
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -22,15 +27,15 @@
 #include <unistd.h>
 #include <fcgiapp.h>
 
+#include "config.h"
 #include "conn.h"
-#include "db.h"
+#include "ep_wait.h"
 #include "log.h"
+#include "metrics.h"
 #include "routes.h"
-#include "timeutil.h"
-#include "valid.h"
+#include "wait.h"
 #include "worker.h"
 
-#define THREADS_MAX	64
 /*
  * After each commit every waiting client comes back at once (a long-poll
  * answer, then the next poll): the queue must hold such a burst.  The
@@ -39,15 +44,6 @@
 #define LISTEN_BACKLOG	4096
 
 static const char	*unix_path;	/* socket we created, unlinked on exit */
-
-static __attribute__((noreturn)) void
-usage(void)
-{
-	fprintf(stderr, "usage: tickfeed.fcgi [-v] [-d db] [-l unix:/path | "
-	    "host:port] [-t threads]\n\t[-o cors-origin] [-L stderr|syslog] "
-	    "[-m socket-mode]\n");
-	exit(2);
-}
 
 /* fds 0-2 open, so no later open() lands on one of them by accident. */
 static void
@@ -59,79 +55,6 @@ main_fds(void)
 		if (fcntl(fd, F_GETFD) == -1 &&
 		    open("/dev/null", fd == 0 ? O_RDONLY : O_WRONLY) == -1)
 			exit(1);
-}
-
-static int64_t
-main_int(const char *what, const char *s, int64_t min, int64_t max)
-{
-	int64_t v;
-
-	if (valid_int64(s, strlen(s), min, max, &v) == -1)
-		fatalx("%s must be an integer %lld..%lld", what,
-		    (long long)min, (long long)max);
-	return v;
-}
-
-/* A header value must not carry CR, LF or other controls. */
-static void
-main_origin(const char *s)
-{
-	size_t i, n = strlen(s);
-
-	if (n == 0 || n >= CORS_ORIGIN_MAX)
-		fatalx("cors origin must be 1..%d bytes", CORS_ORIGIN_MAX - 1);
-	for (i = 0; i < n; i++)
-		if ((unsigned char)s[i] < 0x21 || (unsigned char)s[i] > 0x7e)
-			fatalx("cors origin: bad character at %zu", i);
-	memcpy(cfg.cors_origin, s, n + 1);
-}
-
-static const char *
-env_or(const char *name, const char *dflt)
-{
-	const char *v = getenv(name);
-
-	return v != NULL && *v != '\0' ? v : dflt;
-}
-
-static void
-main_config(int argc, char *argv[], enum log_target *lt, int *verbose)
-{
-	const char	*origin, *log = env_or("TICKFEED_LOG", "stderr"), *s;
-	int		 ch;
-
-	cfg.db_path = env_or("TICKFEED_DB", DB_DEFAULT_PATH);
-	cfg.listen = env_or("TICKFEED_LISTEN", NULL);
-	cfg.threads = (int)main_int("TICKFEED_THREADS",
-	    env_or("TICKFEED_THREADS", "4"), 1, THREADS_MAX);
-	cfg.socket_mode = 0666;
-	origin = env_or("TICKFEED_CORS_ORIGIN", "*");
-	/*
-	 * Under CGI, argv is not ours: RFC 3875 4.4 has the server pass a
-	 * query without '=' (?symbol) as command-line words.
-	 */
-	if (getenv("GATEWAY_INTERFACE") != NULL)
-		argc = 1;
-	while ((ch = getopt(argc, argv, "d:hl:L:m:o:t:v")) != -1) {
-		switch (ch) {
-		case 'd': cfg.db_path = optarg; break;
-		case 'l': cfg.listen = optarg; break;
-		case 'L': log = optarg; break;
-		case 'm': cfg.socket_mode = (int)strtol(optarg, NULL, 8); break;
-		case 'o': origin = optarg; break;
-		case 't': cfg.threads = (int)main_int("threads", optarg, 1,
-		    THREADS_MAX); break;
-		case 'v': (*verbose)++; break;
-		default: usage();
-		}
-	}
-	if (optind != argc)
-		usage();
-	if (log_target_parse(log, lt) == -1)
-		fatalx("log target must be stderr or syslog");
-	if ((s = getenv("TICKFEED_NOW")) != NULL && *s != '\0')
-		cfg.now_ms = main_int("TICKFEED_NOW", s, 1, TS_MAX);
-	main_origin(origin);
 }
 
 /* Opens the listening socket named by cfg.listen. */
@@ -157,21 +80,17 @@ main_listen(void)
 	return fd;
 }
 
-struct thread_arg {
-	struct worker	w;
-};
-
 /*
- * Serves requests forever: takes a connection with a request to read
- * (conn.c), reads and answers it, and the connection goes back to the
- * set when the web server keeps it.
+ * A worker: serves requests forever.  Takes a connection with a request
+ * to read (conn.c), reads and answers it, and the connection goes back
+ * to the set when the web server keeps it.
  */
 static void *
-accept_loop(void *arg)
+worker_loop(void *arg)
 {
-	struct thread_arg	*ta = arg;
-	struct req		*r;
-	int			 fd;
+	struct worker	*w = arg;
+	struct req	*r;
+	int		 fd;
 
 	for (;;) {
 		fd = conn_next();
@@ -187,7 +106,7 @@ accept_loop(void *arg)
 			continue;
 		}
 		req_begin(r);
-		if (route_dispatch(r, &ta->w) == HANDLER_DONE)
+		if (route_dispatch(r, w) == HANDLER_DONE)
 			req_finish(r);
 	}
 	return NULL;
@@ -214,16 +133,33 @@ main_is_unix(int sock)
 	return ss.ss_family == AF_UNIX;
 }
 
+/* The dispatcher of long-poll and stream requests (wait.h). */
+static void
+main_wait(void)
+{
+	struct wait_config	wc = {
+		.dbpath = cfg.db_path,
+		.max_waiters = cfg.max_waiters,
+		.kinds = ep_wait_kinds,
+		.on_finish = ep_wait_finish,
+		.on_idle = conn_idle,
+	};
+	char			err[WAIT_ERRSZ];
+
+	if (wait_init(&wc, err) == -1)
+		fatalx("%s", err);
+}
+
 static int
 run_fastcgi(int sock)
 {
-	struct thread_arg	*ta;
-	pthread_t		 tid;
-	sigset_t		 set;
-	char			 err[CONN_ERRSZ];
-	int			 i, sig;
+	struct worker	*w;
+	pthread_t	 tid;
+	sigset_t	 set;
+	char		 err[CONN_ERRSZ];
+	int		 i, sig;
 
-	if ((ta = calloc((size_t)cfg.threads, sizeof(*ta))) == NULL)
+	if ((w = calloc((size_t)cfg.threads, sizeof(*w))) == NULL)
 		fatal("calloc");
 	req_unix_socket = main_is_unix(sock);
 	if (conn_init(sock, err) == -1)
@@ -233,9 +169,10 @@ run_fastcgi(int sock)
 	sigaddset(&set, SIGINT);
 	sigaddset(&set, SIGHUP);
 	pthread_sigmask(SIG_BLOCK, &set, NULL);
+	main_wait();
 	for (i = 0; i < cfg.threads; i++) {
-		worker_init(&ta[i].w, i);
-		if ((errno = pthread_create(&tid, NULL, accept_loop, &ta[i])))
+		worker_init(&w[i], i);
+		if ((errno = pthread_create(&tid, NULL, worker_loop, &w[i])))
 			fatal("pthread_create");
 		pthread_detach(tid);
 	}
@@ -265,13 +202,11 @@ run_cgi(void)
 int
 main(int argc, char *argv[])
 {
-	enum log_target	lt;
-	int		verbose = 0;
-
 	main_fds();
 	signal(SIGPIPE, SIG_IGN);	/* a gone client is a write error */
-	main_config(argc, argv, &lt, &verbose);
-	log_init("tickfeed.fcgi", lt, verbose);
+	config_load(argc, argv);
+	log_init("tickfeed.fcgi", cfg.log, cfg.verbose);
+	metrics_init(route_name, ROUTE__MAX);
 	if (FCGX_Init() != 0)
 		fatalx("FCGX_Init failed");
 	if (cfg.listen != NULL)

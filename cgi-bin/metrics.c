@@ -2,7 +2,6 @@
 #include <stdio.h>
 
 #include "metrics.h"
-#include "routes.h"
 
 /* Upper bounds of the latency buckets, in microseconds (+Inf implied). */
 static const int64_t metrics_bounds_us[] = {
@@ -11,10 +10,12 @@ static const int64_t metrics_bounds_us[] = {
 };
 #define NBOUNDS	(sizeof(metrics_bounds_us) / sizeof(metrics_bounds_us[0]))
 
-static uint64_t	metrics_requests[ROUTE__MAX + 1][HTTP_STATUS__MAX];
-static uint64_t	metrics_buckets[ROUTE__MAX + 1][NBOUNDS + 1];
-static uint64_t	metrics_sum_us[ROUTE__MAX + 1];
-static long	metrics_waiting_n;
+/* Row METRICS_ROUTES is for requests no route matched. */
+static uint64_t	metrics_requests[METRICS_ROUTES + 1][HTTP_STATUS__MAX];
+static uint64_t	metrics_buckets[METRICS_ROUTES + 1][NBOUNDS + 1];
+static uint64_t	metrics_sum_us[METRICS_ROUTES + 1];
+static const char *(*metrics_name)(int route);
+static int	metrics_nroutes;
 static uint64_t	metrics_connections_n;
 
 void
@@ -22,8 +23,8 @@ metrics_record(int route, enum http_status st, int64_t elapsed_us)
 {
 	size_t b;
 
-	if (route < 0 || route > ROUTE__MAX)
-		route = ROUTE__MAX;
+	if (route < 0 || route >= METRICS_ROUTES)
+		route = METRICS_ROUTES;
 	if ((unsigned)st >= HTTP_STATUS__MAX)
 		st = HTTP_INTERNAL_ERROR;
 	if (elapsed_us < 0)
@@ -37,32 +38,33 @@ metrics_record(int route, enum http_status st, int64_t elapsed_us)
 }
 
 void
-metrics_waiting_add(int delta)
-{
-	__atomic_fetch_add(&metrics_waiting_n, delta, __ATOMIC_RELAXED);
-}
-
-long
-metrics_waiting(void)
-{
-	return __atomic_load_n(&metrics_waiting_n, __ATOMIC_RELAXED);
-}
-
-void
 metrics_connection(void)
 {
 	__atomic_fetch_add(&metrics_connections_n, 1, __ATOMIC_RELAXED);
 }
 
+void
+metrics_init(const char *(*name)(int route), int n)
+{
+	metrics_name = name;
+	metrics_nroutes = n < METRICS_ROUTES ? n : METRICS_ROUTES;
+}
+
+/* Rows shown: the named routes, then the unmatched. */
+static int
+metrics_row(int i)
+{
+	return i < metrics_nroutes ? i : METRICS_ROUTES;
+}
+
 static const char *
 metrics_route_name(int r)
 {
-	return r < ROUTE__MAX ? routes[r].path : "none";
+	return r < metrics_nroutes ? metrics_name(r) : "none";
 }
 
-__attribute__((format(printf, 2, 3)))
-static void
-metrics_line(struct jw *out, const char *fmt, ...)
+void
+metrics_line(struct buf *out, const char *fmt, ...)
 {
 	char	line[256];
 	int	n;
@@ -72,19 +74,20 @@ metrics_line(struct jw *out, const char *fmt, ...)
 	n = vsnprintf(line, sizeof(line), fmt, ap);
 	va_end(ap);
 	if (n > 0 && (size_t)n < sizeof(line))
-		jw_raw(out, line, (size_t)n);
+		buf_add(out, line, (size_t)n);
 }
 
 static void
-metrics_write_requests(struct jw *out)
+metrics_write_requests(struct buf *out)
 {
 	uint64_t	v;
-	int		r, s;
+	int		i, r, s;
 
-	jw_rawz(out, "# HELP tickfeed_requests_total HTTP requests answered, "
+	buf_addz(out, "# HELP tickfeed_requests_total HTTP requests answered, "
 	    "by endpoint and status.\n# TYPE tickfeed_requests_total counter\n");
-	for (r = 0; r <= ROUTE__MAX; r++)
+	for (i = 0; i <= metrics_nroutes; i++)
 		for (s = 0; s < HTTP_STATUS__MAX; s++) {
+			r = metrics_row(i);
 			v = __atomic_load_n(&metrics_requests[r][s],
 			    __ATOMIC_RELAXED);
 			if (v > 0)
@@ -97,7 +100,7 @@ metrics_write_requests(struct jw *out)
 }
 
 static void
-metrics_write_histogram(struct jw *out, int r)
+metrics_write_histogram(struct buf *out, int r)
 {
 	uint64_t	cum = 0;
 	size_t		b;
@@ -123,20 +126,17 @@ metrics_write_histogram(struct jw *out, int r)
 }
 
 void
-metrics_write(struct jw *out)
+metrics_write(struct buf *out)
 {
-	int r;
+	int i;
 
 	metrics_write_requests(out);
-	jw_rawz(out, "# HELP tickfeed_request_duration_seconds Time from "
+	buf_addz(out, "# HELP tickfeed_request_duration_seconds Time from "
 	    "accept to the end of the answer.\n"
 	    "# TYPE tickfeed_request_duration_seconds histogram\n");
-	for (r = 0; r <= ROUTE__MAX; r++)
-		metrics_write_histogram(out, r);
-	jw_rawz(out, "# HELP tickfeed_waiting_clients Long-poll and stream "
-	    "requests parked now.\n# TYPE tickfeed_waiting_clients gauge\n");
-	metrics_line(out, "tickfeed_waiting_clients %ld\n", metrics_waiting());
-	jw_rawz(out, "# HELP tickfeed_connections_total FastCGI connections "
+	for (i = 0; i <= metrics_nroutes; i++)
+		metrics_write_histogram(out, metrics_row(i));
+	buf_addz(out, "# HELP tickfeed_connections_total FastCGI connections "
 	    "accepted (fewer than requests when the web server keeps them).\n"
 	    "# TYPE tickfeed_connections_total counter\n");
 	metrics_line(out, "tickfeed_connections_total %llu\n",

@@ -58,12 +58,6 @@ const int64_t interval_ms[IV__MAX] = {
 	[IV_1H] = 3600000, [IV_1D] = 86400000,
 };
 
-const char *
-param_name(enum param p)
-{
-	return (unsigned)p < P__MAX ? params[p].name : "?";
-}
-
 __attribute__((format(printf, 3, 4)))
 static enum http_status
 param_reject(struct param_error *err, const char *code, const char *fmt, ...)
@@ -90,35 +84,24 @@ p_symbol(struct params *out, enum param p, const char *v, size_t n,
 	return HTTP_OK;
 }
 
-/* Comma-separated symbols, each valid, none twice, at most SYMBOLS_MAX. */
+/* Comma-separated symbols, each valid, none twice, at most SYMSET_MAX. */
 static enum http_status
 p_symbols(struct params *out, enum param p, const char *v, size_t n,
     struct param_error *err)
 {
-	const char	*end = v + n, *comma;
-	size_t		 len;
-	int		 i;
-
-	for (out->nsymbols = 0;; v = comma + 1) {
-		if ((comma = memchr(v, ',', (size_t)(end - v))) == NULL)
-			comma = end;
-		len = (size_t)(comma - v);
-		if (out->nsymbols == SYMBOLS_MAX)
-			return param_reject(err, "bad_value", "%s takes at "
-			    "most %d symbols", params[p].name, SYMBOLS_MAX);
-		if (valid_symbol(v, len) == -1)
-			return param_reject(err, "bad_value", "%s must be a "
-			    "comma-separated list of symbols (1..%d of A-Z 0-9 "
-			    ". - _ ^ =)", params[p].name, SYMBOL_MAX);
-		for (i = 0; i < out->nsymbols; i++)
-			if (strlen(out->symbols[i]) == len &&
-			    memcmp(out->symbols[i], v, len) == 0)
-				return param_reject(err, "bad_value", "%s "
-				    "names a symbol twice", params[p].name);
-		memcpy(out->symbols[out->nsymbols], v, len);
-		out->symbols[out->nsymbols++][len] = '\0';
-		if (comma == end)
-			return HTTP_OK;
+	switch (symset_parse(&out->symbols, v, n)) {
+	case SYMSET_OK:
+		return HTTP_OK;
+	case SYMSET_TOO_MANY:
+		return param_reject(err, "bad_value", "%s takes at most %d "
+		    "symbols", params[p].name, SYMSET_MAX);
+	case SYMSET_REPEATED:
+		return param_reject(err, "bad_value", "%s names a symbol "
+		    "twice", params[p].name);
+	default:
+		return param_reject(err, "bad_value", "%s must be a "
+		    "comma-separated list of symbols (1..%d of A-Z 0-9 . - _ "
+		    "^ =)", params[p].name, SYMBOL_MAX);
 	}
 }
 
@@ -241,4 +224,15 @@ params_parse(const char *query, unsigned allowed, unsigned required,
 			return param_reject(err, "missing_param", "parameter "
 			    "'%s' is required", params[p].name);
 	return HTTP_OK;
+}
+
+int
+param_cursor(const char *s, size_t len, long long *out)
+{
+	int64_t v;
+
+	if (valid_int64(s, len, 0, INT64_MAX, &v) == -1)
+		return -1;
+	*out = v;
+	return 0;
 }

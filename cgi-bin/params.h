@@ -11,11 +11,11 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "reply.h"
+#include "http.h"
+#include "symset.h"
 #include "valid.h"
 
 #define QS_MAX		2048	/* bytes of raw query string */
-#define SYMBOLS_MAX	64	/* symbols in one symbols= list */
 #define LIMIT_MAX	10000
 #define PARAM_MSG_SZ	160
 
@@ -45,8 +45,7 @@ enum interval {
 struct params {
 	unsigned	 present;		/* PBIT()s of the keys given */
 	char		 symbol[SYMBOL_MAX + 1];
-	int		 nsymbols;
-	char		 symbols[SYMBOLS_MAX][SYMBOL_MAX + 1];
+	struct symset	 symbols;		/* in the order given */
 	int64_t		 since;
 	int64_t		 from;
 	int64_t		 to;
@@ -65,8 +64,6 @@ struct param_error {
 extern const char *const interval_names[IV__MAX];
 extern const int64_t interval_ms[IV__MAX];
 
-const char	*param_name(enum param);
-
 /*
  * Parses query (NUL-terminated, may be empty) into *out, allowing only the
  * keys in `allowed` and demanding those in `required`.  Returns HTTP_OK, or
@@ -80,6 +77,12 @@ enum http_status params_parse(const char *query, unsigned allowed,
 enum http_status params_set(struct params *, const char *key,
 		    const char *value, size_t vlen, unsigned allowed,
 		    struct param_error *err);
+
+/*
+ * A cursor as clients send it (since=, last_event_id=, the Last-Event-ID
+ * header): 1..19 digits, 0..INT64_MAX, nothing else.  0 or -1.
+ */
+int		param_cursor(const char *s, size_t len, long long *out);
 
 /*
  * qs.c: checks the raw percent-encoding, then splits query into decoded

@@ -4,6 +4,8 @@
 #include <string.h>
 #include <jansson.h>
 
+#include "config.h"
+#include "hash.h"
 #include "log.h"
 #include "req.h"
 #include "reply.h"
@@ -12,52 +14,16 @@
 #define REPLY_OOM_BODY	\
 	"{\"error\":{\"code\":\"out_of_memory\",\"message\":\"out of memory\"}}"
 
-static const struct {
-	int		 code;
-	const char	*reason;
-} http_statuses[HTTP_STATUS__MAX] = {
-	[HTTP_OK] = { 200, "OK" },
-	[HTTP_NO_CONTENT] = { 204, "No Content" },
-	[HTTP_NOT_MODIFIED] = { 304, "Not Modified" },
-	[HTTP_BAD_REQUEST] = { 400, "Bad Request" },
-	[HTTP_NOT_FOUND] = { 404, "Not Found" },
-	[HTTP_METHOD_NOT_ALLOWED] = { 405, "Method Not Allowed" },
-	[HTTP_GONE] = { 410, "Gone" },
-	[HTTP_PAYLOAD_TOO_LARGE] = { 413, "Content Too Large" },
-	[HTTP_URI_TOO_LONG] = { 414, "URI Too Long" },
-	[HTTP_INTERNAL_ERROR] = { 500, "Internal Server Error" },
-	[HTTP_UNAVAILABLE] = { 503, "Service Unavailable" },
-	[HTTP_CLIENT_CLOSED] = { 499, "Client Closed Request" },
-};
-
 static const char *const cache_controls[CACHE_POLICY__MAX] = {
 	[CACHE_REVALIDATE] = "no-cache",
 	[CACHE_NONE] = "no-store",
 };
 
-int
-http_status_code(enum http_status s)
-{
-	return (unsigned)s < HTTP_STATUS__MAX ? http_statuses[s].code : 500;
-}
-
-const char *
-http_status_reason(enum http_status s)
-{
-	return (unsigned)s < HTTP_STATUS__MAX ? http_statuses[s].reason :
-	    "Internal Server Error";
-}
-
 void
 etag_of(const char *body, size_t len, char out[ETAG_SZ])
 {
-	uint64_t	h = 0xcbf29ce484222325ULL;
-	size_t		i;
+	uint64_t h = hash64(HASH64_INIT, body, len);
 
-	for (i = 0; i < len; i++) {
-		h ^= (unsigned char)body[i];
-		h *= 0x100000001b3ULL;
-	}
 	snprintf(out, ETAG_SZ, "\"%016llx\"", (unsigned long long)h);
 }
 

@@ -11,21 +11,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
-enum http_status {
-	HTTP_OK,
-	HTTP_NO_CONTENT,
-	HTTP_NOT_MODIFIED,
-	HTTP_BAD_REQUEST,
-	HTTP_NOT_FOUND,
-	HTTP_METHOD_NOT_ALLOWED,
-	HTTP_GONE,
-	HTTP_PAYLOAD_TOO_LARGE,
-	HTTP_URI_TOO_LONG,
-	HTTP_INTERNAL_ERROR,
-	HTTP_UNAVAILABLE,
-	HTTP_CLIENT_CLOSED,	/* 499: left before a parked answer */
-	HTTP_STATUS__MAX
-};
+#include "http.h"
+
 
 /* What a client may cache, per endpoint (Cache-Control). */
 enum cache_policy {
@@ -45,9 +32,6 @@ struct answer {
 };
 
 struct req;
-
-int		 http_status_code(enum http_status);
-const char	*http_status_reason(enum http_status);
 
 /*
  * Builds the answer for a 200 with body (taken over: freed here on

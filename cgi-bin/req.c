@@ -5,19 +5,11 @@
 
 #include "conn.h"
 #include "metrics.h"
-#include "routes.h"
-#include "timeutil.h"
+#include "req.h"
 
 #define REQ_STDIN_DRAIN_MAX	(1024 * 1024)
 
-struct config cfg;
 int req_unix_socket;
-
-int64_t
-app_now_ms(void)
-{
-	return cfg.now_ms != 0 ? cfg.now_ms : time_now_ms();
-}
 
 static int64_t
 req_mono_us(void)
@@ -86,6 +78,7 @@ req_begin(struct req *r)
 	if ((r->query = req_getenv(r, "QUERY_STRING")) == NULL)
 		r->query = "";
 	r->status = HTTP_INTERNAL_ERROR;	/* until something is answered */
+	r->route_id = -1;
 }
 
 const char *
@@ -134,12 +127,6 @@ req_drain(struct req *r, size_t max)
 	}
 }
 
-int
-req_fd(const struct req *r)
-{
-	return r->cgi ? -1 : r->fcgx.ipcFd;
-}
-
 /* Reads the rest of stdin (up to a bound); 1 when it reached its end. */
 static int
 req_stdin_ended(struct req *r)
@@ -155,8 +142,7 @@ req_finish(struct req *r)
 {
 	int ended;
 
-	metrics_record(r->route != NULL ? (int)r->route->id : ROUTE__MAX,
-	    r->status, req_mono_us() - r->start_us);
+	metrics_record(r->route_id, r->status, req_mono_us() - r->start_us);
 	if (r->cgi) {
 		fflush(stdout);
 		free(r);

@@ -16,21 +16,9 @@
 #include <stdint.h>
 #include <fcgiapp.h>
 
+#include "http.h"
 #include "params.h"
-#include "reply.h"
 
-#define CORS_ORIGIN_MAX	256
-
-/* Process configuration: set once in main(), read-only afterwards. */
-struct config {
-	const char	*db_path;
-	const char	*listen;	/* NULL: fd 0 (FastCGI) or plain CGI */
-	int		 threads;
-	int		 socket_mode;	/* chmod of a unix socket we create */
-	char		 cors_origin[CORS_ORIGIN_MAX];
-	int64_t		 now_ms;	/* TICKFEED_NOW: fixed clock for tests; 0 = real */
-};
-extern struct config cfg;
 /* Set by main() when requests come over a unix socket. */
 extern int req_unix_socket;
 
@@ -56,18 +44,15 @@ struct req {
 	int			 cgi;		/* plain CGI: environ + stdio */
 	enum method		 method;
 	const struct route	*route;		/* NULL until routed */
+	int			 route_id;	/* its id; -1 until routed */
 	const char		*query;		/* QUERY_STRING (never NULL) */
 	struct params		 params;
 	enum http_status	 status;	/* what was answered */
 	int64_t			 start_us;	/* monotonic, for the histogram */
-	void			*wait;		/* owned by the waiting machinery */
 };
 
-/* A request handler; runs on an accept thread with that thread's worker. */
+/* A request handler; runs on a worker thread, with that worker. */
 typedef enum handler_result (*handler_fn)(struct req *, struct worker *);
-
-/* The clock handlers use: TICKFEED_NOW when set, else the wall clock. */
-int64_t		 app_now_ms(void);
 
 /* Allocates a FastCGI request on listening socket sock; NULL on ENOMEM. */
 struct req	*req_new_fcgi(int sock);
@@ -86,8 +71,6 @@ int		 req_flush(struct req *);
  * insists on delivering it (mod_fcgid) is not cut off mid-write.
  */
 void		 req_drain(struct req *, size_t max);
-/* The connection's fd, for watching a parked request; -1 in plain CGI. */
-int		 req_fd(const struct req *);
 
 /*
  * Ends the request: flushes, records it in the metrics, finishes the

@@ -27,6 +27,12 @@ const struct route routes[ROUTE__MAX] = {
 	[R_METRICS] = { R_METRICS, "metrics", ep_metrics, 0, 0, 0 },
 };
 
+const char *
+route_name(int id)
+{
+	return id >= 0 && id < ROUTE__MAX ? routes[id].path : "none";
+}
+
 const struct route *
 route_find(const struct req *req)
 {
@@ -74,6 +80,7 @@ route_dispatch(struct req *req, struct worker *w)
 		return HANDLER_DONE;
 	}
 	req->route = r;
+	req->route_id = (int)r->id;
 	if (req->method == METHOD_OTHER) {
 		reply_error(req, HTTP_METHOD_NOT_ALLOWED, "method_not_allowed",
 		    "only GET, HEAD and OPTIONS");

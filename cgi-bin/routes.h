@@ -36,6 +36,9 @@ struct route {
 
 extern const struct route routes[ROUTE__MAX];
 
+/* The path of route id ("symbols", ...), "none" out of range. */
+const char		*route_name(int id);
+
 /*
  * The route named by PATH_INFO, else by REQUEST_URI's path: whatever
  * follows the first "/api/v1/".  NULL when there is none.

@@ -1,16 +1,11 @@
-/*
- * Waiting under plain CGI (mod_cgi, shared hosting): there is no
- * dispatcher and nothing to park, so the one request of the process
- * blocks here until a tick for it is committed or its deadline passes.
- * Also the cursor parser both waiting endpoints share.
- */
+/* Waiting under plain CGI: see wait_cgi.h. */
 #include <poll.h>
 #include <stdint.h>
 
 #include "log.h"
 #include "timeutil.h"
-#include "valid.h"
 #include "wait.h"
+#include "wait_cgi.h"
 #include "watch.h"
 
 static int
@@ -22,7 +17,7 @@ wait_any_tick(const struct watch_tick *t, void *arg)
 }
 
 int
-wait_block(sqlite3 *db, const char *dbpath, const struct watch_syms *syms,
+wait_cgi_block(sqlite3 *db, const char *dbpath, const struct symset *syms,
     long long cursor, int64_t deadline)
 {
 	char		 err[WATCH_ERRSZ];
@@ -55,15 +50,4 @@ wait_block(sqlite3 *db, const char *dbpath, const struct watch_syms *syms,
 	}
 	watch_close(wt);
 	return rc;
-}
-
-int
-wait_cursor_parse(const char *s, size_t len, long long *out)
-{
-	int64_t v;
-
-	if (valid_int64(s, len, 0, INT64_MAX, &v) == -1)
-		return -1;
-	*out = v;
-	return 0;
 }

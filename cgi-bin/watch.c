@@ -48,115 +48,29 @@ struct watch {
 	struct watch_tick ring[WATCH_RING];
 };
 
-static int
-watch_name_cmp(const void *a, const void *b)
-{
-	return strcmp(a, b);
-}
-
-/* Sorts set's names and folds repeats. */
-static void
-watch_syms_sort(struct watch_syms *set)
-{
-	size_t i, j;
-
-	qsort(set->name, set->n, sizeof(set->name[0]), watch_name_cmp);
-	for (i = j = 0; i < set->n; i++)
-		if (j == 0 || strcmp(set->name[j - 1], set->name[i]) != 0)
-			memmove(set->name[j++], set->name[i],
-			    sizeof(set->name[0]));
-	set->n = j;
-}
-
-int
-watch_syms_parse(struct watch_syms *set, const char *csv, size_t len)
-{
-	size_t		 n;
-	const char	*p = csv, *end = csv + len, *comma;
-
-	set->n = 0;
-	while (p < end) {
-		comma = memchr(p, ',', (size_t)(end - p));
-		n = comma != NULL ? (size_t)(comma - p) : (size_t)(end - p);
-		if (valid_symbol(p, n) != 0 || set->n == WATCH_SYMS_MAX)
-			return -1;
-		memcpy(set->name[set->n], p, n);
-		set->name[set->n++][n] = '\0';
-		if (comma == NULL)
-			break;
-		if ((p = comma + 1) == end)
-			return -1;	/* trailing comma */
-	}
-	watch_syms_sort(set);
-	return 0;
-}
-
-int
-watch_syms_from(struct watch_syms *set, const char (*names)[SYMBOL_MAX + 1],
-    size_t n)
-{
-	size_t i;
-
-	set->n = 0;
-	if (n > WATCH_SYMS_MAX)
-		return -1;
-	for (i = 0; i < n; i++) {
-		if (valid_symbol(names[i], strnlen(names[i], SYMBOL_MAX + 1)))
-			return -1;
-		memcpy(set->name[i], names[i], SYMBOL_MAX + 1);
-	}
-	set->n = n;
-	watch_syms_sort(set);
-	return 0;
-}
-
-int
-watch_syms_has(const struct watch_syms *set, const char *symbol)
-{
-	if (set->n == 0)
-		return 1;
-	return bsearch(symbol, set->name, set->n, sizeof(set->name[0]),
-	    watch_name_cmp) != NULL;
-}
-
-int
-watch_syms_cmp(const struct watch_syms *a, const struct watch_syms *b)
-{
-	size_t	i;
-	int	c;
-
-	if (a->n != b->n)
-		return a->n < b->n ? -1 : 1;
-	for (i = 0; i < a->n; i++)
-		if ((c = strcmp(a->name[i], b->name[i])) != 0)
-			return c;
-	return 0;
-}
-
 unsigned
 watch_tick_format(struct watch_tick *t, long long id, const char *symbol,
     int64_t ts, int64_t price, int decimals, int64_t size)
 {
 	struct tick	tk = { id, t->symbol, ts, price, size, decimals };
-	struct jw	jw;
+	struct buf	b = BUF_INIT;
 
 	t->id = id;
 	t->len = 0;
 	snprintf(t->symbol, sizeof(t->symbol), "%s", symbol);
-	jw_init(&jw);
-	jw_tick(&jw, &tk);
-	if (!jw_failed(&jw) && jw.len < sizeof(t->json)) {
-		memcpy(t->json, jw.p, jw.len);
-		t->len = (unsigned)jw.len;
+	jw_tick(&b, &tk);
+	if (!b.oom && b.len < sizeof(t->json)) {
+		memcpy(t->json, b.p, b.len);
+		t->len = (unsigned)b.len;
 	}
 	t->json[t->len] = '\0';
-	jw_free(&jw);
+	buf_free(&b);
 	return t->len;
 }
 
 /* The symbol filter as a JSON array for json_each(); "" means all. */
 static void
-watch_syms_json(const struct watch_syms *set, char *buf, size_t sz)
+watch_filter_json(const struct symset *set, char *buf, size_t sz)
 {
 	size_t	i, off = 0;
 
@@ -173,7 +87,7 @@ watch_syms_json(const struct watch_syms *set, char *buf, size_t sz)
 
 long
 watch_read(sqlite3 *db, long long after, long long upto,
-    const struct watch_syms *set, long limit, watch_tick_cb cb, void *arg)
+    const struct symset *set, long limit, watch_tick_cb cb, void *arg)
 {
 	static const char sql[] =
 	    "SELECT t.id, s.symbol, t.ts, t.price, s.decimals, t.size"
@@ -182,13 +96,13 @@ watch_read(sqlite3 *db, long long after, long long upto,
 	    " (SELECT id FROM symbols WHERE symbol IN"
 	    " (SELECT value FROM json_each(?3))))"
 	    " ORDER BY t.id LIMIT ?4";
-	char			 filter[WATCH_SYMS_MAX * (SYMBOL_MAX + 3) + 3];
+	char			 filter[SYMSET_MAX * (SYMBOL_MAX + 3) + 3];
 	struct watch_tick	 t;
 	sqlite3_stmt		*st = NULL;
 	long			 n = 0;
 	int			 rc;
 
-	watch_syms_json(set, filter, sizeof(filter));
+	watch_filter_json(set, filter, sizeof(filter));
 	if (sqlite3_prepare_v2(db, sql, -1, &st, NULL) != SQLITE_OK ||
 	    sqlite3_bind_int64(st, 1, after) != SQLITE_OK ||
 	    sqlite3_bind_int64(st, 2, upto) != SQLITE_OK ||

@@ -6,8 +6,8 @@
  * from.  See wait.c for how it is used.
  *
  * Not thread-safe: one watcher belongs to one thread (the dispatcher).
- * watch_read() and the symbol-set helpers are plain functions any thread
- * may call with its own connection.
+ * watch_read() and watch_tick_format() are plain functions any thread may
+ * call (watch_read with its own connection).
  */
 #ifndef TICKFEED_WATCH_H
 #define TICKFEED_WATCH_H
@@ -16,21 +16,12 @@
 #include <stdint.h>
 #include <sqlite3.h>
 
+#include "symset.h"
 #include "valid.h"
 
 #define WATCH_ERRSZ	256
 #define WATCH_RING	32768	/* ticks kept in memory (power of two) */
-#define WATCH_SYMS_MAX	64	/* symbols in one poll/stream request */
 #define WATCH_TICK_JSONSZ 160	/* one formatted tick, with room to spare */
-
-/*
- * A set of symbols, sorted and without repeats; n == 0 means every
- * symbol.  Small and flat so that it can be copied and compared.
- */
-struct watch_syms {
-	size_t	n;
-	char	name[WATCH_SYMS_MAX][SYMBOL_MAX + 1];
-};
 
 /* One tick as the API prints it in poll and stream answers. */
 struct watch_tick {
@@ -39,18 +30,6 @@ struct watch_tick {
 	unsigned	len;
 	char		json[WATCH_TICK_JSONSZ];
 };
-
-/*
- * Fills set from a comma-separated list of len bytes ("" is every
- * symbol).  Returns 0, or -1 when a name is not a valid symbol, a name
- * is empty, or there are more than WATCH_SYMS_MAX distinct names.
- */
-int	watch_syms_parse(struct watch_syms *set, const char *csv, size_t len);
-/* The same from n names already split (and NUL-terminated). */
-int	watch_syms_from(struct watch_syms *set,
-	    const char (*names)[SYMBOL_MAX + 1], size_t n);
-int	watch_syms_has(const struct watch_syms *, const char *symbol);
-int	watch_syms_cmp(const struct watch_syms *, const struct watch_syms *);
 
 /*
  * Formats {"id":..,"symbol":..,"ts":..,"price":..,"size":..} into t->json
@@ -69,7 +48,7 @@ typedef int (*watch_tick_cb)(const struct watch_tick *, void *arg);
  * Any thread, its own connection.
  */
 long	watch_read(sqlite3 *db, long long after, long long upto,
-	    const struct watch_syms *set, long limit, watch_tick_cb cb,
+	    const struct symset *set, long limit, watch_tick_cb cb,
 	    void *arg);
 
 struct watch;

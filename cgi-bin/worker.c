@@ -1,7 +1,9 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "config.h"
 #include "log.h"
+#include "reply.h"
 #include "req.h"
 #include "worker.h"
 

@@ -1,5 +1,7 @@
 /*
- * What each accept thread owns: its read-only SQLite handle, its prepared
+ * A worker: one of the threads that take requests and answer them
+ * (main.c starts cfg.threads of them; plain CGI has one), and what it
+ * owns: its read-only SQLite handle, its prepared
  * statements and its answer cache.  Nothing here is shared, so nothing
  * here is locked.  The handle is opened lazily and reopened after any
  * failure, so a database that is missing, foreign or corrupt answers 503
@@ -46,7 +48,6 @@ struct worker {
 	struct cache	 cache;
 	enum db_status	 dbst;			/* why db is NULL */
 	char		 dberr[DB_ERRSZ + 32];	/* for the 503 message */
-	void		*wait;			/* the waiting machinery's */
 };
 
 void		 worker_init(struct worker *, int id);

@@ -5,7 +5,7 @@
  * the route, the rest is the raw query string.  Besides "no crash, no
  * sanitizer report", it checks what the validators promise:
  *   - an accepted query holds only allowed keys, every required one, and
- *     values in range: symbols valid and distinct, at most SYMBOLS_MAX,
+ *     values in range: symbols valid and distinct, at most SYMSET_MAX,
  *     limit 1..LIMIT_MAX, times TS_MIN..TS_MAX, timeout 0..3600;
  *   - a refused one has a status 400, 414 or 503, a code and a message
  *     of printable ASCII (it is echoed into JSON and logs);
@@ -51,12 +51,12 @@ fuzz_accepted(const struct route *r, const struct params *p)
 	fuzz_check((p->present & r->required) == r->required);
 	if (p->present & PBIT(P_SYMBOL))
 		fuzz_check(valid_symbol(p->symbol, strlen(p->symbol)) == 0);
-	fuzz_check(p->nsymbols >= 0 && p->nsymbols <= SYMBOLS_MAX);
-	for (i = 0; i < p->nsymbols; i++) {
-		fuzz_check(valid_symbol(p->symbols[i],
-		    strlen(p->symbols[i])) == 0);
+	fuzz_check(p->symbols.n <= SYMSET_MAX);
+	for (i = 0; i < (int)p->symbols.n; i++) {
+		fuzz_check(valid_symbol(p->symbols.name[i],
+		    strlen(p->symbols.name[i])) == 0);
 		for (j = 0; j < i; j++)
-			fuzz_check(strcmp(p->symbols[i], p->symbols[j]) != 0);
+			fuzz_check(strcmp(p->symbols.name[i], p->symbols.name[j]) != 0);
 	}
 	if (p->present & PBIT(P_LIMIT))
 		fuzz_check(p->limit >= 1 && p->limit <= LIMIT_MAX);

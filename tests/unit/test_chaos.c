@@ -31,6 +31,7 @@
 #include <jansson.h>
 #include <sqlite3.h>
 
+#include "config.h"
 #include "db.h"
 #include "jsonw.h"
 #include "log.h"
@@ -182,7 +183,7 @@ chaos_install(void)
 	chaos_via_hooks = 1;
 
 	json_set_alloc_funcs(chaos_json_malloc, chaos_json_free);
-	jw_set_alloc(chaos_jw_realloc);
+	buf_set_alloc(chaos_jw_realloc);
 	if (sqlite3_config(SQLITE_CONFIG_GETMALLOC, &chaos_sqlite_real) !=
 	    SQLITE_OK)
 		return -1;
@@ -384,6 +385,25 @@ out:
 	return rc;
 }
 
+/* The ticks in the fixture store, or -1. */
+static int
+chaos_count(const char *path)
+{
+	sqlite3		*db;
+	sqlite3_stmt	*st = NULL;
+	char		 err[DB_ERRSZ];
+	int		 n = -1;
+
+	if (db_open(path, DB_READONLY, &db, err) != DB_OK)
+		return -1;
+	if (sqlite3_prepare_v2(db, "SELECT count(*) FROM ticks", -1, &st,
+	    NULL) == SQLITE_OK && sqlite3_step(st) == SQLITE_ROW)
+		n = sqlite3_column_int(st, 0);
+	sqlite3_finalize(st);
+	sqlite3_close(db);
+	return n;
+}
+
 int
 main(void)
 {
@@ -402,7 +422,7 @@ main(void)
 		return 1;
 	}
 	close(fd);
-	tap_ok(1, "fixture database built");
+	tap_is_int(chaos_count(dbpath), 15, "fixture database built: 15 ticks");
 	fflush(stdout);
 	/* Answers go to a memory file, TAP to the real stdout, logs away. */
 	if ((tap_fd = dup(STDOUT_FILENO)) == -1 ||

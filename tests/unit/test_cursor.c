@@ -4,14 +4,14 @@
  */
 #include <string.h>
 
+#include "params.h"
 #include "tap.h"
-#include "wait.h"
 
 static void
 check(const char *s, int want_rc, long long want, const char *what)
 {
 	long long	v = -7;
-	int		rc = wait_cursor_parse(s, strlen(s), &v);
+	int		rc = param_cursor(s, strlen(s), &v);
 
 	tap_is_int(rc, want_rc, "%s: rc", what);
 	tap_is_int(v, want_rc == 0 ? want : -7, "%s: value", what);
@@ -35,7 +35,7 @@ main(void)
 	check("1x", -1, 0, "trailing garbage");
 	check("0x10", -1, 0, "hex");
 	check("1e3", -1, 0, "exponent");
-	tap_is_int(wait_cursor_parse("12345", 3, &(long long){ 0 }), 0,
+	tap_is_int(param_cursor("12345", 3, &(long long){ 0 }), 0,
 	    "only len bytes are read");
 	return tap_done();
 }

@@ -12,7 +12,7 @@
 #include "tap.h"
 
 static char *
-build_sample(struct jw *jw, size_t *len)
+build_sample(struct buf *jw, size_t *len)
 {
 	struct tick t = { 1001, "BRK.A", 1704240000123LL, 54700000000000LL, 1,
 	    0 };
@@ -32,17 +32,17 @@ build_sample(struct jw *jw, size_t *len)
 	jw_key(jw, "none");
 	jw_null(jw);
 	jw_obj_close(jw);
-	return jw_take(jw, len);
+	return buf_take(jw, len);
 }
 
 static void
 test_structure(void)
 {
-	struct jw	 jw;
+	struct buf	 jw;
 	char		*s;
 	size_t		 len = 0;
 
-	jw_init(&jw);
+	buf_init(&jw);
 	s = build_sample(&jw, &len);
 	tap_is_str(s, "{\"cursor\":1234,\"ticks\":[{\"id\":1001,\"symbol\":"
 	    "\"BRK.A\",\"ts\":1704240000123,\"price\":547000,\"size\":1},"
@@ -50,7 +50,7 @@ test_structure(void)
 	    "\"more\":false,\"none\":null}", "nested object, arrays, commas");
 	tap_is_int(len, s ? strlen(s) : 0, "length reported");
 	free(s);
-	jw_init(&jw);
+	buf_init(&jw);
 	jw_arr_open(&jw);
 	jw_arr_open(&jw);
 	jw_arr_close(&jw);
@@ -58,7 +58,7 @@ test_structure(void)
 	jw_obj_close(&jw);
 	jw_int(&jw, 0);
 	jw_arr_close(&jw);
-	s = jw_take(&jw, &len);
+	s = buf_take(&jw, &len);
 	tap_is_str(s, "[[],{},0]", "empty containers in an array");
 	free(s);
 }
@@ -66,11 +66,11 @@ test_structure(void)
 static void
 test_values(void)
 {
-	struct jw	 jw;
+	struct buf	 jw;
 	char		*s;
 	size_t		 len;
 
-	jw_init(&jw);
+	buf_init(&jw);
 	jw_arr_open(&jw);
 	jw_int(&jw, INT64_MIN);
 	jw_int(&jw, INT64_MAX);
@@ -83,7 +83,7 @@ test_values(void)
 	jw_cents(&jw, -120);
 	jw_cents(&jw, 0);
 	jw_arr_close(&jw);
-	s = jw_take(&jw, &len);
+	s = buf_take(&jw, &len);
 	tap_is_str(s, "[-9223372036854775808,9223372036854775807,-1,0.10,"
 	    "-101.23,1.09498,0.12345678,0.65,-1.20,0.00]",
 	    "integers at their limits, exact prices and percentages");
@@ -93,17 +93,17 @@ test_values(void)
 static void
 test_escapes(void)
 {
-	struct jw	 jw;
+	struct buf	 jw;
 	char		*s;
 	size_t		 len;
 
-	jw_init(&jw);
+	buf_init(&jw);
 	jw_obj_open(&jw);
 	jw_kv_strz(&jw, "k\"", "a\"b\\c\n\t\x01/\xc3\xa9");
 	jw_key(&jw, "nul");
 	jw_str(&jw, "a\0b", 3);
 	jw_obj_close(&jw);
-	s = jw_take(&jw, &len);
+	s = buf_take(&jw, &len);
 	tap_is_str(s, "{\"k\\\"\":\"a\\\"b\\\\c\\u000a\\u0009\\u0001/\xc3\xa9\","
 	    "\"nul\":\"a\\u0000b\"}", "RFC 8259 escapes, UTF-8 passes through");
 	free(s);
@@ -123,17 +123,17 @@ failing_realloc(void *p, size_t n)
 static void
 test_alloc_failures(void)
 {
-	struct jw	 jw;
+	struct buf	 jw;
 	char		*s;
 	size_t		 len;
 	int		 n, failed = 0;
 
 	for (n = 0; n < 64; n++) {
 		fail_after = n;
-		jw_set_alloc(failing_realloc);
-		jw_init(&jw);
+		buf_set_alloc(failing_realloc);
+		buf_init(&jw);
 		s = build_sample(&jw, &len);
-		jw_set_alloc(NULL);
+		buf_set_alloc(NULL);
 		if (s != NULL) {
 			tap_ok(strncmp(s, "{\"cursor\":1234,", 15) == 0,
 			    "with %d allocations allowed: the whole answer", n);
@@ -144,14 +144,14 @@ test_alloc_failures(void)
 	}
 	tap_ok(failed >= 1, "at least one allocation failure seen (%d)", failed);
 	tap_ok(n < 64, "an allocation budget that suffices was found (%d)", n);
-	jw_init(&jw);
+	buf_init(&jw);
 	fail_after = 0;
-	jw_set_alloc(failing_realloc);
-	jw_rawz(&jw, "x");
-	jw_set_alloc(NULL);
-	jw_rawz(&jw, "y");
-	tap_ok(jw_failed(&jw), "a failure latches: later writes do nothing");
-	tap_ok(jw_take(&jw, &len) == NULL, "and the result is NULL");
+	buf_set_alloc(failing_realloc);
+	buf_addz(&jw, "x");
+	buf_set_alloc(NULL);
+	buf_addz(&jw, "y");
+	tap_ok(jw.oom, "a failure latches: later writes do nothing");
+	tap_ok(buf_take(&jw, &len) == NULL, "and the result is NULL");
 }
 
 int

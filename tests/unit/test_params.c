@@ -39,7 +39,7 @@ bad(const char *q, const char *code, const char *msg, const char *what)
 static void
 test_symbols(void)
 {
-	char	q[SYMBOLS_MAX * 4 + 16];
+	char	q[SYMSET_MAX * 4 + 16];
 	size_t	n;
 	int	i;
 
@@ -51,14 +51,14 @@ test_symbols(void)
 	bad("symbol=.A", "bad_value", NULL, "leading dot");
 	bad("symbol=a", "bad_value", NULL, "lower case");
 	good("symbols=A,B,C", "three symbols");
-	tap_is_int(p.nsymbols, 3, "three stored");
-	tap_is_str(p.symbols[2], "C", "in order");
+	tap_is_int((int)p.symbols.n, 3, "three stored");
+	tap_is_str(p.symbols.name[2], "C", "in order");
 	n = (size_t)snprintf(q, sizeof(q), "symbols=");
-	for (i = 0; i < SYMBOLS_MAX; i++)
+	for (i = 0; i < SYMSET_MAX; i++)
 		n += (size_t)snprintf(q + n, sizeof(q) - n, "%sS%d",
 		    i ? "," : "", i);
 	good(q, "64 symbols");
-	tap_is_int(p.nsymbols, SYMBOLS_MAX, "64 stored");
+	tap_is_int((int)p.symbols.n, SYMSET_MAX, "64 stored");
 	snprintf(q + n, sizeof(q) - n, ",X");
 	bad(q, "bad_value", "symbols takes at most 64 symbols", "65 symbols");
 	bad("symbols=A,,B", "bad_value", NULL, "empty item");

@@ -32,36 +32,41 @@ static atomic_int	 delivers, finished, last_status;
 /* ---- the endpoint under test: short, recognisable bytes ---- */
 
 static void
-t_deliver(struct wait_buf *out, long long cursor, const char *t, size_t n)
+t_deliver(struct buf *out, long long cursor, const char *t, size_t n)
 {
 	atomic_fetch_add(&delivers, 1);
-	wait_buf_printf(out, "D%lld[", cursor);
-	wait_buf_add(out, t, n);
-	wait_buf_add(out, "]", 1);
+	buf_printf(out, "D%lld[", cursor);
+	buf_add(out, t, n);
+	buf_add(out, "]", 1);
 }
 
 static void
-t_expire(struct wait_buf *out, long long cursor)
+t_expire(struct buf *out, long long cursor)
 {
-	wait_buf_printf(out, "E%lld", cursor);
+	buf_printf(out, "E%lld", cursor);
 }
 
 static void
-t_beat(struct wait_buf *out)
+t_beat(struct buf *out, long long cursor)
 {
-	wait_buf_add(out, "H", 1);
+	(void)cursor;
+	buf_add(out, "H", 1);
 }
 
 static void
-s_deliver(struct wait_buf *out, long long cursor, const char *t, size_t n)
+s_deliver(struct buf *out, long long cursor, const char *t, size_t n)
 {
 	atomic_fetch_add(&delivers, 1);
-	wait_buf_printf(out, "S%lld:%zu;", cursor, n);
-	wait_buf_add(out, t, n);
+	buf_printf(out, "S%lld:%zu;", cursor, n);
+	buf_add(out, t, n);
 }
 
 static const struct wait_ops poll_ops = { 0, t_deliver, t_expire, NULL };
 static const struct wait_ops stream_ops = { 1, s_deliver, t_expire, t_beat };
+static const struct wait_ops *const kinds[WAIT_KIND__MAX] = {
+	[WAIT_POLL] = &poll_ops,
+	[WAIT_STREAM] = &stream_ops,
+};
 
 static void
 t_finish(void *owner, enum wait_kind kind, int status)
@@ -174,7 +179,9 @@ park(enum wait_kind kind, const char *syms, long long cursor,
 	FCGX_InitRequest(&req, lsock, 0);
 	if (FCGX_Accept_r(&req) != 0)
 		return -1;
-	watch_syms_parse(&t.syms, syms, strlen(syms));
+	if (*syms != '\0')
+		symset_parse(&t.syms, syms, strlen(syms));
+	symset_sort(&t.syms);
 	t.deadline = wait_deadline(time_mono_ms(), timeout_ms);
 	if (wait_reserve() != 0) {
 		FCGX_Finish_r(&req);
@@ -401,8 +408,7 @@ main(void)
 	if ((lsock = FCGX_OpenSocket(sock_path, 16)) < 0)
 		return 1;
 	cfg.dbpath = path;
-	cfg.ops[WAIT_POLL] = &poll_ops;
-	cfg.ops[WAIT_STREAM] = &stream_ops;
+	cfg.kinds = kinds;
 	tap_is_int(wait_reserve(), -1, "no dispatcher: no waiting");
 	if (wait_init(&cfg, err) != 0) {
 		printf("# %s\n", err);

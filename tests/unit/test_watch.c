@@ -31,41 +31,6 @@ seen_tick(const struct watch_tick *t, void *arg)
 }
 
 static void
-test_syms(void)
-{
-	struct watch_syms	a, b;
-	char			many[64 * 4 + 8];
-	int			i;
-
-	tap_is_int(watch_syms_parse(&a, "MSFT,AAPL,MSFT", 14), 0,
-	    "repeats fold");
-	tap_is_int(a.n, 2, "two distinct");
-	tap_is_str(a.name[0], "AAPL", "sorted: AAPL first");
-	tap_is_str(a.name[1], "MSFT", "sorted: MSFT second");
-	tap_ok(watch_syms_has(&a, "MSFT") && !watch_syms_has(&a, "IBM"),
-	    "membership");
-	watch_syms_parse(&b, "AAPL,MSFT", 9);
-	tap_is_int(watch_syms_cmp(&a, &b), 0, "same set, other order: equal");
-	tap_is_int(watch_syms_parse(&b, "", 0), 0, "empty list is all");
-	tap_ok(b.n == 0 && watch_syms_has(&b, "ANY"), "all has everything");
-	tap_ok(watch_syms_cmp(&a, &b) != 0, "all differs from a list");
-	tap_is_int(watch_syms_parse(&b, "AAPL,", 5), -1, "trailing comma");
-	tap_is_int(watch_syms_parse(&b, ",AAPL", 5), -1, "leading comma");
-	tap_is_int(watch_syms_parse(&b, "aapl", 4), -1, "lower case");
-	tap_is_int(watch_syms_parse(&b, "ABCDEFGHIJKLMNOPQ", 17), -1,
-	    "17 characters");
-	tap_is_int(watch_syms_parse(&b, "ABCDEFGHIJKLMNOP", 16), 0,
-	    "16 characters");
-	many[0] = '\0';
-	for (i = 0; i < 64; i++)
-		snprintf(many + strlen(many), sizeof(many) - strlen(many),
-		    "%sS%02d", i ? "," : "", i);
-	tap_is_int(watch_syms_parse(&b, many, strlen(many)), 0, "64 symbols");
-	strcat(many, ",S99");
-	tap_is_int(watch_syms_parse(&b, many, strlen(many)), -1, "65 symbols");
-}
-
-static void
 test_format(void)
 {
 	struct watch_tick t;
@@ -87,7 +52,7 @@ test_watch(const char *path)
 {
 	char			 err[WATCH_ERRSZ];
 	struct watch		*w;
-	struct watch_syms	 msft;
+	struct symset		 msft;
 	struct seen		 s = { 0, "" };
 	size_t			 i;
 
@@ -118,7 +83,7 @@ test_watch(const char *path)
 	tap_is_str(watch_at(w, watch_end(w) - 1)->symbol, "BRK.B",
 	    "newest is BRK.B");
 
-	watch_syms_parse(&msft, "MSFT", 4);
+	symset_parse(&msft, "MSFT", 4);
 	tap_is_int(watch_read(watch_db(w), 0, 10, &msft, 100, seen_tick, &s),
 	    4, "SQL read filtered by symbol");
 	tap_is_str(s.ids, "4:MSFT,5:MSFT,6:MSFT,7:MSFT", "MSFT ids in order");
@@ -151,7 +116,6 @@ main(void)
 {
 	char	dir[] = "/tmp/test_watch.XXXXXX", path[64], err[DB_ERRSZ];
 
-	test_syms();
 	test_format();
 	if (mkdtemp(dir) == NULL)
 		return 1;

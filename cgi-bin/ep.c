@@ -1,21 +1,21 @@
-/* Pieces the read endpoints share. */
+/* What the endpoints share (ep.h). */
 #include "ep.h"
 #include "routes.h"
 
 /* Takes jw's bytes; answers 503 when building them ran out of memory. */
 static char *
-ep_body(struct req *req, struct jw *jw, size_t *len)
+ep_body(struct req *req, struct buf *jw, size_t *len)
 {
 	char *body;
 
-	if ((body = jw_take(jw, len)) == NULL)
+	if ((body = buf_take(jw, len)) == NULL)
 		reply_error(req, HTTP_UNAVAILABLE, "out_of_memory",
 		    "out of memory");
 	return body;
 }
 
 void
-ep_send(struct req *req, struct worker *w, struct jw *jw, int64_t expires_ms)
+ep_send(struct req *req, struct worker *w, struct buf *jw, int64_t expires_ms)
 {
 	struct answer	 a;
 	char		*body;
@@ -30,11 +30,11 @@ ep_send(struct req *req, struct worker *w, struct jw *jw, int64_t expires_ms)
 		return;
 	}
 	reply_answer(req, &a);
-	cache_put(&w->cache, req->route->id, req->query, &a, expires_ms);
+	cache_put(&w->cache, req->route_id, req->query, &a, expires_ms);
 }
 
 void
-ep_send_uncached(struct req *req, struct jw *jw)
+ep_send_uncached(struct req *req, struct buf *jw)
 {
 	char	*body;
 	size_t	 len;

@@ -1,0 +1,51 @@
+/*
+ * The app's settings: each an environment variable (as FastCGI servers
+ * are configured) and a flag, the flag winning; checked once in main()
+ * by config_load() and read-only afterwards.
+ *
+ *   TICKFEED_DB           -d  the database (opened read-only)
+ *   TICKFEED_LISTEN       -l  unix:/path or host:port; unset: fd 0 or CGI
+ *   TICKFEED_THREADS      -t  workers, 1..64 (default 4)
+ *   TICKFEED_CORS_ORIGIN  -o  Access-Control-Allow-Origin (default *)
+ *   TICKFEED_LOG          -L  stderr or syslog
+ *   TICKFEED_MAX_WAITERS  -w  parked poll/stream requests (default 10000)
+ *                         -m  mode of a unix socket the app creates
+ *                         -v  more log
+ *   TICKFEED_NOW              a fixed clock in ms, for tests only
+ */
+#ifndef TICKFEED_CONFIG_H
+#define TICKFEED_CONFIG_H
+
+#include <stdint.h>
+
+#include "log.h"
+
+#define CORS_ORIGIN_MAX		256
+#define THREADS_MAX		64
+#define THREADS_DEFAULT		4
+#define MAX_WAITERS_DEFAULT	10000
+#define MAX_WAITERS_MAX		1000000
+
+struct config {
+	const char	*db_path;
+	const char	*listen;	/* NULL: fd 0 (FastCGI) or plain CGI */
+	int		 threads;
+	int		 socket_mode;	/* chmod of a unix socket we create */
+	long		 max_waiters;
+	char		 cors_origin[CORS_ORIGIN_MAX];
+	int64_t		 now_ms;	/* TICKFEED_NOW; 0 = the real clock */
+	enum log_target	 log;
+	int		 verbose;
+};
+extern struct config cfg;
+
+/*
+ * Fills cfg from the environment and argv; exits with a message (status
+ * 2 for usage, 1 for a bad value) when something does not check.
+ */
+void	config_load(int argc, char *argv[]);
+
+/* The clock handlers use: TICKFEED_NOW when set, else the wall clock. */
+int64_t	app_now_ms(void);
+
+#endif
