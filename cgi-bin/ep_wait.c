@@ -26,6 +26,18 @@ ep_wait_syms(const struct req *req, struct wait_query *q)
 	symset_sort(&q->syms);
 }
 
+/* Whether the dispatcher has seen every symbol of q. */
+static int
+ep_wait_known(const struct wait_query *q)
+{
+	size_t i;
+
+	for (i = 0; i < q->syms.n; i++)
+		if (!wait_known_symbol(q->syms.name[i]))
+			return 0;
+	return 1;
+}
+
 int
 ep_wait_at_head(struct req *req, struct wait_query *q, int given,
     long long since)
@@ -37,8 +49,36 @@ ep_wait_at_head(struct req *req, struct wait_query *q, int given,
 	    (given && (since > head || since < wait_pruned())))
 		return 0;
 	ep_wait_syms(req, q);
+	if (!ep_wait_known(q))
+		return 0;
 	q->since = q->head = given ? since : head;
 	return 1;
+}
+
+/*
+ * Whether the store has every symbol asked for: 1 yes, 0 no (404
+ * answered, the transaction ended), -1 SQL error (the worker failed).
+ */
+static int
+ep_wait_check_syms(struct req *req, struct worker *w)
+{
+	const struct symset	*asked = &req->params.symbols;
+	long long		 id;
+	size_t			 i;
+	int			 dec, rc = 1;
+
+	for (i = 0; i < asked->n; i++) {
+		if ((rc = ep_symbol_lookup(w, asked->name[i], &id, &dec)) != 1)
+			break;
+	}
+	if (i == asked->n)
+		return 1;
+	if (rc == -1)
+		return -1;
+	worker_end(w);
+	reply_error(req, HTTP_NOT_FOUND, "unknown_symbol", "unknown symbol "
+	    "'%s'", asked->name[i]);
+	return 0;
 }
 
 int
@@ -46,6 +86,7 @@ ep_wait_open(struct req *req, struct worker *w, struct wait_query *q,
     int given, long long since)
 {
 	long long	pruned;
+	int		rc;
 
 	ep_wait_syms(req, q);
 	if (worker_ready(w) == -1) {
@@ -55,6 +96,11 @@ ep_wait_open(struct req *req, struct worker *w, struct wait_query *q,
 	if (worker_begin(w, &q->head) == -1 ||
 	    db_meta_get(w->db, "pruned_through_id", 0, &pruned) == -1)
 		goto dbfail;
+	if ((rc = ep_wait_check_syms(req, w)) != 1) {
+		if (rc == -1)
+			reply_db_unavailable(req, w);
+		return -1;
+	}
 	q->since = given ? since : q->head;
 	if (q->since > q->head) {
 		worker_end(w);

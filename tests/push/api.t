@@ -93,6 +93,25 @@ is "$(curl -s -I -m 5 "$U/stream" | tr -d '\r' | grep -c '^Content-Type: text/ev
 is "$(curl -s -I -m 5 -o /dev/null -w '%{http_code}' "$U/poll?timeout=30")" 200 \
     "HEAD on poll does not wait"
 
+# A symbol the store has never seen: 404 at once, poll and stream alike,
+# on the fast path (a cursor at the head) and off it (a typo must not wait
+# forever).  A symbol first committed after the app started is known.
+nope='404 {"error":{"code":"unknown_symbol","message":"unknown symbol '\''NOPE'\''"}}'
+is "$(get "$U/poll?symbols=AAPL,NOPE&since=21&timeout=30")" "$nope" \
+    "poll at the head: an unknown symbol is 404 at once"
+is "$(get "$U/poll?symbols=NOPE&timeout=30")" "$nope" \
+    "poll without a cursor: 404 at once"
+is "$(get "$U/poll?symbols=NOPE&since=3&timeout=0")" "$nope" \
+    "poll behind the head: 404"
+is "$(get -H 'Last-Event-ID: 21' "$U/stream?symbols=NOPE")" "$nope" \
+    "stream: 404"
+"$BIN/tickfeed-ingest" --db "$DB" -q simulate --symbols IBM --seed 4 --count 1
+like "$(get "$U/poll?symbols=IBM&since=21&timeout=5")" \
+    '^200 \{"cursor":22,"ticks":\[\{"id":22,"symbol":"IBM",' \
+    "a symbol committed after the start is known: its tick"
+is "$(get "$U/poll?symbols=IBM&since=22&timeout=0")" '200 {"cursor":22,"ticks":[]}' \
+    "and waiting for it is fine"
+
 # Retention: the 2020 ticks pruned, an old cursor is told where to resume.
 "$BIN/tickfeed-ingest" --db "$DB" -q prune --older-than 30
 p=$(sqlite3 "$DB" "SELECT value FROM meta WHERE key = 'pruned_through_id'")
