@@ -75,8 +75,9 @@ stream_open(struct req *req, long long cursor)
 	int	n;
 
 	n = snprintf(buf, sizeof(buf), "Status: 200 OK\r\n"
-	    "Content-Type: text/event-stream; charset=utf-8\r\n"
-	    "Cache-Control: no-cache\r\nX-Accel-Buffering: no\r\n"
+	    "Content-Type: text/event-stream\r\n"
+	    "Cache-Control: no-store\r\nX-Content-Type-Options: nosniff\r\n"
+	    "X-Accel-Buffering: no\r\n"
 	    "Access-Control-Allow-Origin: %s\r\n\r\n", cfg.cors_origin);
 	if (n <= 0 || n >= (int)sizeof(buf))
 		return -1;
