@@ -43,14 +43,16 @@ $(BUILD)/obj/%.o: %.c
 	@mkdir -p $(dir $@)
 	$(CC) $(CPPFLAGS) $(CFLAGS) -MMD -MP -c -o $@ $<
 
+# Every part's fragment must exist: a missing one is an error, never a
+# part silently left out of the build or the tests.
 include lib/lib.mk
--include ingest/ingest.mk
--include cgi-bin/cgi.mk
--include tests/tests.mk
--include bench/bench.mk
--include bench/soak.mk
--include www/www.mk
--include ansible/ansible.mk
+include ingest/ingest.mk
+include cgi-bin/cgi.mk
+include tests/tests.mk
+include bench/bench.mk
+include bench/soak.mk
+include www/www.mk
+include ansible/ansible.mk
 
 flags:
 	@echo 'CC=$(CC)'; echo 'CPPFLAGS=$(CPPFLAGS)'; echo 'CFLAGS=$(CFLAGS)'

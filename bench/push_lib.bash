@@ -1,20 +1,16 @@
 # Shared by bench/push.sh and tests/push/*.t (sourced, not run):
-# builds the load client and feeds ticks in bursts.
+# finds the load client and feeds ticks in bursts.
 
-# push_build_client: compiles bench/pushload.c into $BUILD/bench/pushload
-# (with the project's warnings) when it is missing or older than its source.
+# push_build_client: sets PUSHLOAD to the load client `make` built
+# (bench/bench.mk, with the build's own flags); fails when it is missing.
 push_build_client() {
 	local root=${ROOT:-$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)}
-	local build=${BUILD:-build} out
+	local build=${BUILD:-build}
 	case $build in /*) ;; *) build=$root/$build ;; esac
-	out=$build/bench/pushload
-	PUSHLOAD=$out
-	[ -x "$out" ] && [ "$out" -nt "$root/bench/pushload.c" ] && return 0
-	mkdir -p "$build/bench"
-	${CC:-cc} -std=c11 -O2 -D_GNU_SOURCE -I"$root/lib" -Wall -Wextra \
-	    -Wshadow -Wstrict-prototypes -Wmissing-prototypes -Wformat=2 \
-	    -Werror -o "$out" "$root/bench/pushload.c" \
-	    "$build/libtickfeed.a" -lsqlite3 -lpthread
+	PUSHLOAD=$build/bench/pushload
+	[ -x "$PUSHLOAD" ] && return 0
+	echo "push: $PUSHLOAD is missing: run make first" >&2
+	return 1
 }
 
 PUSH_SYMBOLS=AAPL,MSFT,IBM,GOOG,AMZN,TSLA,NVDA,META,BRK.B,JPM

@@ -6,6 +6,7 @@ LIBAPP   := $(BUILD)/libapp.a
 APP_BIN  := $(BUILD)/bin/tickfeed.fcgi
 LDLIBS_APP = -lfcgi -luriparser
 
+CLEAN_EXTRA += cgi-bin/tickfeed.fcgi
 TEST_LIBS   += $(LIBAPP)
 TEST_LDLIBS += $(LDLIBS_APP)
 TEST_CPPFLAGS += -Icgi-bin

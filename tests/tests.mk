@@ -20,7 +20,7 @@ $(BUILD)/tests/%: tests/unit/%.c $(TEST_LIBS) $(LIBTICKFEED)
 unit: all $(UNIT_BINS)
 	BUILD=$(BUILD) tests/run $(UNIT_BINS)
 
-test: all $(UNIT_BINS) $(TEST_DEPS)
+test: all $(UNIT_BINS)
 	BUILD=$(BUILD) SAN='$(SAN)' tests/run $(ALL_TESTS)
 
 # The unit tests again under ASan+UBSan and under valgrind, each in its own
@@ -28,7 +28,7 @@ test: all $(UNIT_BINS) $(TEST_DEPS)
 sanitize:
 	$(MAKE) BUILD=build-san OPT='-O1 -g -fno-omit-frame-pointer' \
 	    SAN='-fsanitize=address,undefined -fno-sanitize-recover=all' \
-	    unit $(SANITIZE_EXTRA)
+	    unit
 
 # The whole suite once more with every binary built under ASan+UBSan.  Left
 # out: the Ansible deploy (it builds its own binaries inside its roots) and
