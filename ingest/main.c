@@ -173,8 +173,10 @@ set_option(struct ingest_config *cfg, int o, const char *a)
 			return -1;
 		cfg->older_than = (long)v;
 		return 0;
-	case OPT_START_TS:
-		return time_parse_ts(a, strlen(a), &cfg->start_ts);
+	case OPT_START_TS:	/* what simulate prints must import back */
+		if (time_parse_ts(a, strlen(a), &cfg->start_ts) == -1)
+			return -1;
+		return cfg->start_ts < TICK_TS_FLOOR ? -1 : 0;
 	case OPT_RATE:
 	case OPT_DURATION:
 		if (valid_double(a, strlen(a), &d) == -1 || d < 0 ||
