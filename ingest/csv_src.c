@@ -21,6 +21,7 @@
 struct csv_src {
 	struct csv_parser	 p;
 	const struct tick_sink	*sink;
+	enum tick_ts_unit	 unit;
 	enum src_status		 status;
 	int			 have_header;
 	int			 col[CSV_COLS_MAX];	/* field per column, -1 */
@@ -151,7 +152,8 @@ csv_src_record(int c, void *arg)
 		if (!cs->rec_bad && cs->nfields < cs->ncols)
 			csv_src_bad(cs, "fewer fields than the header has "
 			    "columns");
-		if (!cs->rec_bad && tick_finish(&cs->t, cs->why) == -1)
+		if (!cs->rec_bad && tick_finish(&cs->t, cs->unit,
+		    cs->why) == -1)
 			cs->rec_bad = 1;
 		if (cs->rec_bad)
 			cs->sink->reject(cs->sink->arg, cs->rec_line, cs->why);
@@ -163,7 +165,7 @@ csv_src_record(int c, void *arg)
 }
 
 static void *
-csv_src_open(const struct tick_sink *sink)
+csv_src_open(const struct tick_sink *sink, enum tick_ts_unit unit)
 {
 	struct csv_src *cs;
 
@@ -174,6 +176,7 @@ csv_src_open(const struct tick_sink *sink)
 		return NULL;
 	}
 	cs->sink = sink;
+	cs->unit = unit;
 	csv_src_record_reset(cs);
 	return cs;
 }
@@ -239,6 +242,14 @@ csv_src_break(void *arg)
 	csv_src_abort_record(arg, "a line of the record is too long");
 }
 
+static long
+csv_src_record_line(const void *arg)
+{
+	const struct csv_src *cs = arg;
+
+	return cs->rec_open ? cs->rec_line : 0;
+}
+
 static enum src_status
 csv_src_end(void *arg)
 {
@@ -265,6 +276,7 @@ const struct src_ops csv_src_ops = {
 	.open = csv_src_open,
 	.line = csv_src_line,
 	.brk = csv_src_break,
+	.record_line = csv_src_record_line,
 	.end = csv_src_end,
 	.close = csv_src_close,
 };

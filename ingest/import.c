@@ -4,6 +4,13 @@
  * writer, refusals to stderr as FILE:LINE: reason.  With --follow the
  * input is read on as it grows; the open batch is committed when it holds
  * --batch ticks or has been open --flush-ms, whichever comes first.
+ *
+ * A line is complete when it ends with a newline.  When an input ends
+ * with a line that does not, the writer is most likely still writing it
+ * ("...,107.08,201" about to become "...,107.08,20108\n"): it is held
+ * back, said on stderr and counted, never stored nor refused, and the
+ * next import of the grown file stores it.  --complete takes it as it is;
+ * so does --follow when the file was rotated (its writer moved on).
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -24,6 +31,14 @@
 
 volatile sig_atomic_t ingest_stop;
 
+/* How an input is ended when its last line has no newline. */
+enum import_end {
+	END_NOT,	/* not ended: a partial line waits for more input */
+	END_HOLD,	/* ended: the partial last line is held back */
+	END_TAKE,	/* ended: the partial last line is complete */
+	END__MAX
+};
+
 struct import {
 	const struct ingest_config	*cfg;
 	const char			*path;	/* for the format guess */
@@ -34,6 +49,7 @@ struct import {
 	struct src			*src;
 	struct lines			 lines;
 	struct follow			 follow;
+	long long			 held;
 };
 
 static int
@@ -69,7 +85,8 @@ import_line(struct import *im, const char *line, size_t len, long lineno)
 		f = im->cfg->format >= 0 ? (enum src_format)im->cfg->format :
 		    src_format_guess(im->path, line, len);
 		log_debug("%s: reading as %s", im->name, src_format_names[f]);
-		if ((im->src = src_new(f, &im->sink)) == NULL) {
+		if ((im->src = src_new(f, (enum tick_ts_unit)im->cfg->ts_unit,
+		    &im->sink)) == NULL) {
 			log_warnx("%s: out of memory", im->name);
 			return SRC_STOP;
 		}
@@ -77,9 +94,28 @@ import_line(struct import *im, const char *line, size_t len, long lineno)
 	return src_line(im->src, line, len, lineno);
 }
 
-/* Everything complete in the buffer; SRC_OK to read on. */
+/*
+ * Holds back the unterminated last line lineno: says so (at the first
+ * line of the record it continues, if any) and counts it.
+ */
+static void
+import_hold(struct import *im, long lineno)
+{
+	long first = im->src != NULL ? src_record_line(im->src) : 0;
+
+	im->held++;
+	fprintf(stderr, "%s:%ld: no newline at the end: held back until the "
+	    "%s is complete (it is stored by the next import; --complete "
+	    "takes it as it is)\n", im->name, first > 0 ? first : lineno,
+	    first > 0 ? "record" : "line");
+}
+
+/*
+ * Everything complete in the buffer, and with end (not END_NOT) the rest
+ * of an input that has ended; SRC_OK to read on.
+ */
 static enum src_status
-import_drain(struct import *im, int final)
+import_drain(struct import *im, enum import_end end)
 {
 	enum src_status	 s = SRC_OK;
 	enum lines_rc	 rc;
@@ -88,18 +124,30 @@ import_drain(struct import *im, int final)
 	long		 lineno;
 
 	while (s == SRC_OK && (rc = lines_next(&im->lines, &line, &len,
-	    &lineno, final)) != LINES_NEED) {
+	    &lineno, end != END_NOT)) != LINES_NEED) {
 		if (rc == LINES_LONG) {
 			import_reject(im, lineno, "line longer than "
 			    SRC_LINE_MAX_TEXT " bytes");
 			if (im->src != NULL)
 				src_break(im->src);
+		} else if (rc == LINES_PARTIAL && end == END_HOLD) {
+			import_hold(im, lineno);
+			return SRC_OK;	/* nothing after it; no src_end */
 		} else
 			s = import_line(im, line, len, lineno);
 	}
-	if (s == SRC_OK && final && im->src != NULL)
+	if (s == SRC_OK && end != END_NOT && im->src != NULL)
 		s = src_end(im->src);
 	return s;
+}
+
+/* --follow stopped by a signal: a partial line left is held back. */
+static void
+import_stop(struct import *im)
+{
+	if (im->cfg->follow && lines_pending(&im->lines) > 0 &&
+	    !im->lines.skipping)
+		import_hold(im, im->lines.lineno + 1);
 }
 
 /* --follow: commits a batch open for --flush-ms; -1 on database error. */
@@ -129,24 +177,26 @@ static enum src_status
 import_loop(struct import *im)
 {
 	enum src_status	 s;
+	enum import_end	 end = END_NOT;
 	ssize_t		 n;
-	int		 final = 0;
 
 	for (;;) {
-		s = import_drain(im, final);
-		if (s != SRC_OK || final)
+		s = import_drain(im, end);
+		if (s != SRC_OK || end != END_NOT)
 			return s;
 		if (im->cfg->follow && import_flush_due(im) == -1)
 			return SRC_STOP;
-		if (ingest_stop)
+		if (ingest_stop) {
+			import_stop(im);
 			return SRC_OK;
+		}
 		if (im->cfg->follow) {
 			switch (follow_wait(&im->follow, &im->lines,
 			    import_wait_ms(im))) {
 			case 0:
 				continue;
 			case FOLLOW_ROTATED:	/* the old file has ended */
-				if ((s = import_drain(im, 1)) != SRC_OK)
+				if ((s = import_drain(im, END_TAKE)) != SRC_OK)
 					return s;
 				/* FALLTHROUGH */
 			case FOLLOW_RESTART:	/* a new file: new header */
@@ -166,7 +216,7 @@ import_loop(struct import *im)
 			return SRC_FATAL;
 		}
 		if (n == 0 && !(im->cfg->follow && follow_growing(&im->follow)))
-			final = 1;
+			end = im->cfg->complete ? END_TAKE : END_HOLD;
 	}
 }
 
@@ -187,12 +237,13 @@ import_open(const char *path, const char **name)
 
 enum import_rc
 import_path(struct writer *w, const char *path, const struct ingest_config *cfg,
-    struct ingest_stats *st)
+    struct ingest_stats *st, long long *held)
 {
 	struct import	im;
 	enum src_status	s = SRC_FATAL;
 	int		fd;
 
+	*held = 0;
 	memset(&im, 0, sizeof(im));
 	im.cfg = cfg;
 	im.path = path;
@@ -210,6 +261,7 @@ import_path(struct writer *w, const char *path, const struct ingest_config *cfg,
 	s = import_loop(&im);
 	if (s != SRC_STOP && writer_commit(w) == -1)
 		s = SRC_STOP;
+	*held = im.held;
 out:
 	if (cfg->follow)
 		follow_free(&im.follow);
@@ -223,12 +275,15 @@ out:
 
 void
 import_report(const struct ingest_config *cfg, const char *name,
-    const struct ingest_stats *st)
+    const struct ingest_stats *st, long long held)
 {
 	if (cfg->quiet)
 		return;
-	printf("%s: read %lld, stored %lld, duplicate %lld, rejected %lld\n",
+	printf("%s: read %lld, stored %lld, duplicate %lld, rejected %lld",
 	    name, st->read, st->stored, st->duplicate, st->rejected);
+	if (held > 0)
+		printf(", held %lld", held);
+	printf("\n");
 	fflush(stdout);
 }
 
@@ -248,6 +303,7 @@ cmd_import(const struct ingest_config *cfg, int nfiles, char **files)
 	struct writer		*w = NULL;
 	sqlite3			*db;
 	enum import_rc		 rc;
+	long long		 held, held_sum = 0;
 	int			 i, ex = INGEST_EXIT_OK;
 
 	if ((db = ingest_db_open(cfg)) == NULL)
@@ -258,10 +314,11 @@ cmd_import(const struct ingest_config *cfg, int nfiles, char **files)
 	}
 	for (i = 0; i < nfiles && !ingest_stop; i++) {
 		memset(&st, 0, sizeof(st));
-		rc = import_path(w, files[i], cfg, &st);
+		rc = import_path(w, files[i], cfg, &st, &held);
 		import_report(cfg, strcmp(files[i], "-") == 0 ? "stdin" :
-		    files[i], &st);
+		    files[i], &st, held);
 		import_add(&sum, &st);
+		held_sum += held;
 		if (rc == IMPORT_DB_ERROR) {
 			ex = INGEST_EXIT_DB;
 			goto out;
@@ -270,7 +327,7 @@ cmd_import(const struct ingest_config *cfg, int nfiles, char **files)
 			ex = INGEST_EXIT_REJECTED;
 	}
 	if (nfiles > 1)
-		import_report(cfg, "total", &sum);
+		import_report(cfg, "total", &sum, held_sum);
 	if (ingest_stop && !cfg->follow) {
 		log_warnx("interrupted: what was read is committed; run again "
 		    "to finish");

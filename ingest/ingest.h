@@ -39,6 +39,8 @@ struct ingest_config {
 	int		 verbose, quiet;
 	int		 format;	/* enum src_format, -1 = guess */
 	int		 follow;
+	int		 complete;	/* a last line without '\n' is whole */
+	int		 ts_unit;	/* enum tick_ts_unit of integer ts */
 	const char	*spool;
 	size_t		 batch;		/* 0 = the default for the command */
 	long		 flush_ms;
@@ -67,11 +69,20 @@ enum import_rc {
 	IMPORT_DB_ERROR,	/* the writer failed: stop everything */
 	IMPORT_RC__MAX
 };
+/*
+ * *held counts what was held back at the end: a last line without its
+ * newline (unless cfg->complete), reported on stderr, neither stored nor
+ * refused.
+ */
 enum import_rc	import_path(struct writer *, const char *path,
-		    const struct ingest_config *, struct ingest_stats *);
-/* Prints "NAME: read N, stored N, duplicate N, rejected N" (unless -q). */
+		    const struct ingest_config *, struct ingest_stats *,
+		    long long *held);
+/*
+ * Prints "NAME: read N, stored N, duplicate N, rejected N" and, when held
+ * is not 0, ", held N" (unless -q).
+ */
 void	import_report(const struct ingest_config *, const char *name,
-	    const struct ingest_stats *);
+	    const struct ingest_stats *, long long held);
 
 int	cmd_import(const struct ingest_config *, int nfiles, char **files);
 int	cmd_spool(const struct ingest_config *);

@@ -96,7 +96,7 @@ lines_next(struct lines *l, const char **line, size_t *len, long *lineno,
 			return LINES_LONG;
 		*line = p;
 		*len = n;
-		return LINES_LINE;
+		return LINES_PARTIAL;
 	}
 }
 

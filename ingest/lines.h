@@ -13,7 +13,8 @@
 #define LINES_BUFSZ	(256 * 1024)
 
 enum lines_rc {
-	LINES_LINE,		/* *line, *len (with its '\n' if any), *lineno */
+	LINES_LINE,		/* *line, *len (with its '\n'), *lineno */
+	LINES_PARTIAL,		/* the same for a last line without '\n' */
 	LINES_LONG,		/* line *lineno is too long: report it */
 	LINES_NEED,		/* no complete line buffered: read more */
 	LINES_RC__MAX
@@ -33,8 +34,9 @@ int		lines_init(struct lines *, int fd);
 void		lines_free(struct lines *);
 /*
  * The next complete line.  With final set (the input has ended), a last
- * line without a newline is returned too; otherwise it waits in the
- * buffer for more input.
+ * line without a newline is returned as LINES_PARTIAL (the caller holds
+ * it back or takes it as it is); otherwise it waits in the buffer for
+ * more input.
  */
 enum lines_rc	lines_next(struct lines *, const char **line, size_t *len,
 		    long *lineno, int final);

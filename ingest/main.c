@@ -34,7 +34,8 @@ static const char *const cmd_names[CMD__MAX] = {
 
 enum opt {
 	OPT_DB = 'd', OPT_HELP = 'h', OPT_QUIET = 'q', OPT_VERBOSE = 'v',
-	OPT_FORMAT = 256, OPT_SPOOL, OPT_FOLLOW, OPT_BATCH, OPT_FLUSH_MS,
+	OPT_FORMAT = 256, OPT_SPOOL, OPT_FOLLOW, OPT_COMPLETE, OPT_TS_UNIT,
+	OPT_BATCH, OPT_FLUSH_MS,
 	OPT_SYMBOLS, OPT_SEED, OPT_RATE, OPT_COUNT, OPT_DURATION,
 	OPT_START_TS, OPT_STEP_MS, OPT_PRINT, OPT_OLDER_THAN, OPT__END
 };
@@ -51,6 +52,8 @@ static const struct {
 	{ { "format", required_argument, NULL, OPT_FORMAT }, IMP },
 	{ { "spool", required_argument, NULL, OPT_SPOOL }, IMP },
 	{ { "follow", no_argument, NULL, OPT_FOLLOW }, IMP },
+	{ { "complete", no_argument, NULL, OPT_COMPLETE }, IMP },
+	{ { "ts-unit", required_argument, NULL, OPT_TS_UNIT }, IMP },
 	{ { "batch", required_argument, NULL, OPT_BATCH }, IMP | SIM },
 	{ { "flush-ms", required_argument, NULL, OPT_FLUSH_MS }, IMP | SIM },
 	{ { "symbols", required_argument, NULL, OPT_SYMBOLS }, SIM },
@@ -70,7 +73,8 @@ usage(FILE *fp)
 {
 	fprintf(fp,
 "usage: tickfeed-ingest [--db PATH] [-v|-q] [--format csv|ndjson]\n"
-"           [--batch N] FILE...            import files (- is stdin)\n"
+"           [--ts-unit s|ms|us|ns] [--complete] [--batch N] FILE...\n"
+"                                       import files (- is stdin)\n"
 "       tickfeed-ingest [--db PATH] --follow [--batch N] [--flush-ms M] FILE|-\n"
 "       tickfeed-ingest [--db PATH] --spool DIR   import each new file once\n"
 "       tickfeed-ingest [--db PATH] simulate [--symbols A,B] [--seed N]\n"
@@ -82,9 +86,15 @@ usage(FILE *fp)
 "--db defaults to $TICKFEED_DB, else %s.\n"
 "Formats: CSV with a header (symbol,ts,price[,size][,seq], any order) or\n"
 "NDJSON objects with the same keys; told by extension or by sniffing.\n"
+"An integer ts is in ms (--ts-unit: s, us, ns; us and ns are cut to ms);\n"
+"one before 1980-01-01 or after 9999 is refused, saying which unit it\n"
+"looks like.  ISO-8601 UTC text is taken as written.\n"
+"A last line without a newline is being written: it is held back (said on\n"
+"stderr, counted as held) and a spool file ending so is left for the next\n"
+"run; --complete takes it as it is.\n"
 "\n"
 "exit status:\n"
-"  0  everything read was stored (or was already stored)\n"
+"  0  everything read was stored (or was already stored, or held back)\n"
 "  1  some lines or files were rejected; the rest was stored\n"
 "  2  usage error\n"
 "  3  another tickfeed-ingest holds the spool's lock; nothing done\n"
@@ -130,9 +140,12 @@ set_option(struct ingest_config *cfg, int o, const char *a)
 	case OPT_VERBOSE: cfg->verbose = 1; return 0;
 	case OPT_SPOOL: cfg->spool = a; return 0;
 	case OPT_FOLLOW: cfg->follow = 1; return 0;
+	case OPT_COMPLETE: cfg->complete = 1; return 0;
 	case OPT_SYMBOLS: cfg->symbols = a; return 0;
 	case OPT_FORMAT: return (cfg->format = src_format_parse(a)) < 0 ? -1 : 0;
 	case OPT_PRINT: return (cfg->print = src_format_parse(a)) < 0 ? -1 : 0;
+	case OPT_TS_UNIT:
+		return (cfg->ts_unit = tick_ts_unit_parse(a)) < 0 ? -1 : 0;
 	case OPT_BATCH:
 		if (parse_int(a, 1, 1000000, &v) == -1)
 			return -1;
@@ -160,8 +173,10 @@ set_option(struct ingest_config *cfg, int o, const char *a)
 			return -1;
 		cfg->older_than = (long)v;
 		return 0;
-	case OPT_START_TS:
-		return time_parse_ts(a, strlen(a), &cfg->start_ts);
+	case OPT_START_TS:	/* what simulate prints must import back */
+		if (time_parse_ts(a, strlen(a), &cfg->start_ts) == -1)
+			return -1;
+		return cfg->start_ts < TICK_TS_FLOOR ? -1 : 0;
 	case OPT_RATE:
 	case OPT_DURATION:
 		if (valid_double(a, strlen(a), &d) == -1 || d < 0 ||

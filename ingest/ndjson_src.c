@@ -1,7 +1,7 @@
 /*
  * NDJSON feeds: one JSON object (RFC 8259) per line with the keys symbol,
  * ts, price, size, seq; other keys are ignored, a null is an absent key.
- * ts is integer ms or an ISO-8601 string; price a decimal string (exact,
+ * ts is an integer (ms, or --ts-unit) or an ISO-8601 string; price a decimal string (exact,
  * through price_parse) or a JSON number.  jansson decodes a number with a
  * fraction into a double, so tick_set_price_double() recovers the shortest
  * decimal that reads back as that double and refuses more than 15
@@ -22,17 +22,19 @@
 
 struct ndjson_src {
 	const struct tick_sink	*sink;
+	enum tick_ts_unit	 unit;
 	enum src_status		 status;
 };
 
 static void *
-ndjson_src_open(const struct tick_sink *sink)
+ndjson_src_open(const struct tick_sink *sink, enum tick_ts_unit unit)
 {
 	struct ndjson_src *ns;
 
 	if ((ns = calloc(1, sizeof(*ns))) == NULL)
 		return NULL;
 	ns->sink = sink;
+	ns->unit = unit;
 	return ns;
 }
 
@@ -62,9 +64,10 @@ ndjson_src_value(struct tick *t, enum tick_field f, json_t *v, char *why)
 	return -1;
 }
 
-/* Parses one object into t; -1 with why. */
+/* Parses one object into t, integer ts in unit; -1 with why. */
 static int
-ndjson_src_object(const char *s, size_t len, struct tick *t, char *why)
+ndjson_src_object(const char *s, size_t len, enum tick_ts_unit unit,
+    struct tick *t, char *why)
 {
 	json_error_t	 jerr;
 	json_t		*o, *v;
@@ -87,7 +90,7 @@ ndjson_src_object(const char *s, size_t len, struct tick *t, char *why)
 		    why)) == -1)
 			goto out;
 	}
-	rc = tick_finish(t, why);
+	rc = tick_finish(t, unit, why);
 out:
 	json_decref(o);
 	return rc;
@@ -124,7 +127,7 @@ ndjson_src_line(void *arg, const char *s, size_t len, long lineno)
 		ns->sink->reject(ns->sink->arg, lineno, "not UTF-8");
 		return SRC_OK;
 	}
-	if (ndjson_src_object(s, len, &t, why) == -1)
+	if (ndjson_src_object(s, len, ns->unit, &t, why) == -1)
 		ns->sink->reject(ns->sink->arg, lineno, why);
 	else if (ns->sink->tick(ns->sink->arg, &t, lineno) == -1)
 		ns->status = SRC_STOP;
@@ -135,6 +138,13 @@ static void
 ndjson_src_break(void *arg)
 {
 	(void)arg;	/* lines are independent: nothing in progress */
+}
+
+static long
+ndjson_src_record_line(const void *arg)
+{
+	(void)arg;	/* a record is one line */
+	return 0;
 }
 
 static enum src_status
@@ -155,6 +165,7 @@ const struct src_ops ndjson_src_ops = {
 	.open = ndjson_src_open,
 	.line = ndjson_src_line,
 	.brk = ndjson_src_break,
+	.record_line = ndjson_src_record_line,
 	.end = ndjson_src_end,
 	.close = ndjson_src_close,
 };

@@ -316,7 +316,7 @@ cmd_simulate(const struct ingest_config *cfg)
 	if (sim_run(&sm, w, &st) == -1)
 		ex = INGEST_EXIT_DB;
 	if (w != NULL)
-		import_report(cfg, "simulate", &st);
+		import_report(cfg, "simulate", &st, 0);
 out:
 	writer_free(w);
 	sqlite3_close(db);

@@ -11,6 +11,14 @@
  * committed ticks come back as duplicates).  The row is finished after
  * the last batch commits and before the file moves, so a crash between
  * commit and move only leaves a known file behind: the next run moves it.
+ *
+ * A file whose last byte is not a newline ends mid-line: it is still
+ * being written (producers rename complete files in), so it is left
+ * where it is, untouched and unrecorded, for a later run; --complete
+ * imports it as it is.  One that grows while it is read and then ends
+ * mid-line holds its last line back: it is left likewise, its row
+ * forgotten, and the next run imports it again (what was stored comes
+ * back as duplicates).
  */
 #include <dirent.h>
 #include <errno.h>
@@ -80,9 +88,12 @@ spool_lock(const char *dir)
 	return fd;
 }
 
-/* The SHA-256 (hex) and size of the file; 0 or -1 (logged). */
+/*
+ * The SHA-256 (hex) and size of the file, and whether it ends mid-line
+ * (its last byte is not a newline); 0 or -1 (logged).
+ */
 static int
-spool_hash(const char *path, char *hex, long long *size)
+spool_hash(const char *path, char *hex, long long *size, int *midline)
 {
 	struct sha256_ctx	ctx;
 	uint8_t			buf[65536], dig[SHA256_DIGEST_SIZE];
@@ -95,9 +106,11 @@ spool_hash(const char *path, char *hex, long long *size)
 	}
 	sha256_init(&ctx);
 	*size = 0;
+	*midline = 0;
 	while ((n = read(fd, buf, sizeof(buf))) > 0) {
 		sha256_update(&ctx, (size_t)n, buf);
 		*size += n;
+		*midline = buf[n - 1] != '\n';
 	}
 	close(fd);
 	if (n == -1) {
@@ -176,6 +189,22 @@ spool_start(struct spool *sp, const char *name, const char *hex,
 	return rc == SQLITE_ROW ? 0 : -1;
 }
 
+/* Forgets the row of a file left in the spool; 0 or -1. */
+static int
+spool_forget(struct spool *sp, long long id)
+{
+	sqlite3_stmt	*st;
+	int		 rc;
+
+	if (sqlite3_prepare_v2(sp->db, "DELETE FROM ingest_files WHERE id = ?1",
+	    -1, &st, NULL) != SQLITE_OK)
+		return -1;
+	sqlite3_bind_int64(st, 1, id);
+	rc = sqlite3_step(st);
+	sqlite3_finalize(st);
+	return rc == SQLITE_DONE ? 0 : -1;
+}
+
 static int
 spool_finish(struct spool *sp, long long id, enum spool_dest d,
     const struct ingest_stats *s)
@@ -205,13 +234,20 @@ spool_file(struct spool *sp, const char *name)
 {
 	struct ingest_stats	st = { 0, 0, 0, 0 };
 	char			path[SPOOL_PATHSZ], hex[SPOOL_HEXSZ], status[16];
-	long long		size, id;
+	long long		size, id, held;
 	enum import_rc		rc;
 	enum spool_dest		d;
+	int			midline;
 
 	snprintf(path, sizeof(path), "%s/%s", sp->cfg->spool, name);
-	if (spool_hash(path, hex, &size) == -1) {
+	if (spool_hash(path, hex, &size, &midline) == -1) {
 		sp->ex = INGEST_EXIT_REJECTED;
+		return 0;
+	}
+	if (midline && !sp->cfg->complete) {
+		log_info("%s: no newline at the end: still being written, left "
+		    "for the next run (producers rename complete files in; "
+		    "--complete takes it as it is)", path);
 		return 0;
 	}
 	if (spool_known(sp, hex, size, &id, status, sizeof(status)) == -1)
@@ -224,10 +260,15 @@ spool_file(struct spool *sp, const char *name)
 	}
 	if (spool_start(sp, name, hex, size, &id) == -1)
 		return -1;
-	rc = import_path(sp->w, path, sp->cfg, &st);
-	import_report(sp->cfg, path, &st);
+	rc = import_path(sp->w, path, sp->cfg, &st, &held);
+	import_report(sp->cfg, path, &st, held);
 	if (rc == IMPORT_DB_ERROR)
 		return -1;
+	if (held > 0) {
+		log_info("%s: grew while it was read and ends mid-line: left "
+		    "for the next run", path);
+		return spool_forget(sp, id);
+	}
 	d = rc == IMPORT_UNUSABLE ? SPOOL_FAILED : SPOOL_DONE;
 	if (d == SPOOL_FAILED || st.rejected > 0)
 		sp->ex = INGEST_EXIT_REJECTED;

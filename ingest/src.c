@@ -62,15 +62,17 @@ src_format_guess(const char *path, const char *line, size_t len)
 }
 
 struct src *
-src_new(enum src_format format, const struct tick_sink *sink)
+src_new(enum src_format format, enum tick_ts_unit unit,
+    const struct tick_sink *sink)
 {
 	struct src *s;
 
 	if ((unsigned)format >= SRC_FORMAT__MAX ||
+	    (unsigned)unit >= TICK_TS_UNIT__MAX ||
 	    (s = calloc(1, sizeof(*s))) == NULL)
 		return NULL;
 	s->ops = src_ops[format];
-	if ((s->state = s->ops->open(sink)) == NULL) {
+	if ((s->state = s->ops->open(sink, unit)) == NULL) {
 		free(s);
 		return NULL;
 	}
@@ -87,6 +89,12 @@ void
 src_break(struct src *s)
 {
 	s->ops->brk(s->state);
+}
+
+long
+src_record_line(const struct src *s)
+{
+	return s->ops->record_line(s->state);
 }
 
 enum src_status

@@ -39,21 +39,31 @@ int	src_format_parse(const char *name);
 enum src_format	src_format_guess(const char *path, const char *line,
 		    size_t len);
 
-/* A new source delivering to sink (kept by pointer); NULL on ENOMEM. */
-struct src	*src_new(enum src_format, const struct tick_sink *sink);
+/*
+ * A new source delivering to sink (kept by pointer), integer timestamps
+ * in unit; NULL on ENOMEM.
+ */
+struct src	*src_new(enum src_format, enum tick_ts_unit unit,
+		    const struct tick_sink *sink);
 enum src_status	 src_line(struct src *, const char *line, size_t len,
 		    long lineno);
 /* The line reader dropped an overlong line: forget a record in progress. */
 void		 src_break(struct src *);
+/*
+ * The first line of a record begun but not ended (a CSV quoted field open
+ * across lines), or 0: where a record held back at the end is reported.
+ */
+long		 src_record_line(const struct src *);
 /* End of input: flushes a last record that had no newline. */
 enum src_status	 src_end(struct src *);
 void		 src_free(struct src *);
 
 /* Each format's state and entry points, used by src.c only. */
 struct src_ops {
-	void		*(*open)(const struct tick_sink *);
+	void		*(*open)(const struct tick_sink *, enum tick_ts_unit);
 	enum src_status	 (*line)(void *, const char *, size_t, long);
 	void		 (*brk)(void *);
+	long		 (*record_line)(const void *);
 	enum src_status	 (*end)(void *);
 	void		 (*close)(void *);
 };

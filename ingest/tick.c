@@ -16,8 +16,34 @@ const char *const tick_field_names[TICK_FIELD__MAX] = {
 	[TICK_SEQ] = "seq",
 };
 
+const char *const tick_ts_unit_names[TICK_TS_UNIT__MAX] = {
+	[TICK_TS_MS] = "ms",
+	[TICK_TS_S] = "s",
+	[TICK_TS_US] = "us",
+	[TICK_TS_NS] = "ns",
+};
+
+/* The same in words, for messages. */
+static const char *const tick_ts_unit_words[TICK_TS_UNIT__MAX] = {
+	[TICK_TS_MS] = "milliseconds",
+	[TICK_TS_S] = "seconds",
+	[TICK_TS_US] = "microseconds",
+	[TICK_TS_NS] = "nanoseconds",
+};
+
 #define TICK_REQUIRED	((1u << TICK_SYMBOL) | (1u << TICK_TS) | \
 			 (1u << TICK_PRICE))
+
+int
+tick_ts_unit_parse(const char *name)
+{
+	int u;
+
+	for (u = 0; u < TICK_TS_UNIT__MAX; u++)
+		if (strcmp(name, tick_ts_unit_names[u]) == 0)
+			return u;
+	return -1;
+}
 
 int
 tick_field_lookup(const char *name, size_t len)
@@ -82,9 +108,11 @@ tick_set_field(struct tick *t, enum tick_field f, const char *s, size_t len,
 		t->symbol[len] = '\0';
 		return tick_mark(t, f, why);
 	case TICK_TS:
-		if (time_parse_ts(s, len, &v) == -1) {
-			snprintf(why, TICK_WHYSZ, "ts: not ms since the epoch "
-			    "or ISO-8601 UTC");
+		if (valid_int64(s, len, INT64_MIN, INT64_MAX, &v) == 0)
+			return tick_set_int(t, f, v, why);
+		if (time_parse_iso8601(s, len, &v) == -1) {
+			snprintf(why, TICK_WHYSZ, "ts: not an integer (see "
+			    "--ts-unit) or ISO-8601 UTC");
 			return -1;
 		}
 		t->ts = v;
@@ -115,11 +143,8 @@ tick_set_int(struct tick *t, enum tick_field f, int64_t v, char *why)
 
 	switch (f) {
 	case TICK_TS:
-		if (v < TS_MIN || v > TS_MAX) {
-			snprintf(why, TICK_WHYSZ, "ts: out of range");
-			return -1;
-		}
-		t->ts = v;
+		t->ts = v;	/* in the feed's unit: see tick_finish() */
+		t->ts_int = 1;
 		break;
 	case TICK_SIZE:
 		if (v < 0 || v > TICK_SIZE_MAX) {
@@ -241,8 +266,77 @@ tick_hash_nkey(int64_t price, int64_t size)
 	return -1 - (int64_t)(h >> 1);
 }
 
+/*
+ * Integer ts v in unit u as ms into *ms; 0 when that is a time taken
+ * (TICK_TS_FLOOR..TS_MAX), -1 below it, 1 above it.
+ */
+static int
+tick_ts_ms(int64_t v, enum tick_ts_unit u, int64_t *ms)
+{
+	if (v < 0)
+		return -1;
+	switch (u) {
+	case TICK_TS_S:
+		if (v > TS_MAX / 1000)
+			return 1;
+		*ms = v * 1000;
+		break;
+	case TICK_TS_US:
+		*ms = v / 1000;
+		break;
+	case TICK_TS_NS:
+		*ms = v / 1000000;
+		break;
+	default:
+		*ms = v;
+		break;
+	}
+	return *ms < TICK_TS_FLOOR ? -1 : *ms > TS_MAX ? 1 : 0;
+}
+
+/* ms as ISO-8601, without ".000" on a whole second. */
+static void
+tick_ts_text(int64_t ms, char *buf)
+{
+	size_t n = time_format_iso8601(ms, buf);
+
+	if (n > 5 && strcmp(buf + n - 5, ".000Z") == 0)
+		strcpy(buf + n - 5, "Z");
+}
+
+/* t->ts from the feed's unit to ms; -1 with why when it is no time. */
+static int
+tick_ts_finish(struct tick *t, enum tick_ts_unit unit, char *why)
+{
+	char	text[ISO8601_BUFSZ];
+	int64_t	ms;
+	int	u, rc;
+
+	if (!t->ts_int)
+		return 0;
+	if ((rc = tick_ts_ms(t->ts, unit, &ms)) == 0) {
+		t->ts = ms;
+		t->ts_int = 0;
+		return 0;
+	}
+	for (u = 0; u < TICK_TS_UNIT__MAX; u++)
+		if (u != (int)unit &&
+		    tick_ts_ms(t->ts, (enum tick_ts_unit)u, &ms) == 0) {
+			tick_ts_text(ms, text);
+			snprintf(why, TICK_WHYSZ, "ts: %lld looks like %s since "
+			    "the epoch (%s); use --ts-unit %s", (long long)t->ts,
+			    tick_ts_unit_words[u], text, tick_ts_unit_names[u]);
+			return -1;
+		}
+	snprintf(why, TICK_WHYSZ, rc < 0 ? "ts: %lld %s since the epoch is "
+	    "before " TICK_TS_FLOOR_TEXT ", the earliest integer ts taken" :
+	    "ts: %lld %s since the epoch is after 9999-12-31T23:59:59.999Z",
+	    (long long)t->ts, tick_ts_unit_names[unit]);
+	return -1;
+}
+
 int
-tick_finish(struct tick *t, char *why)
+tick_finish(struct tick *t, enum tick_ts_unit unit, char *why)
 {
 	int f;
 
@@ -253,6 +347,8 @@ tick_finish(struct tick *t, char *why)
 		snprintf(why, TICK_WHYSZ, "%s missing", tick_field_names[f]);
 		return -1;
 	}
+	if (tick_ts_finish(t, unit, why) == -1)
+		return -1;
 	t->nkey = t->seq >= 0 ? t->seq : tick_hash_nkey(t->price, t->size);
 	return 0;
 }

@@ -18,6 +18,25 @@
 #define TICK_JSON_DIGITS_MAX 15
 /* Room for one reason, e.g. "price: price has more than 8 decimals". */
 #define TICK_WHYSZ	256
+/*
+ * The earliest integer ts taken (after --ts-unit): 1980-01-01T00:00:00Z.
+ * It catches a feed in seconds read as ms: every seconds value up to
+ * 9999999999 (2286-11-20) is below it as ms.
+ */
+#define TICK_TS_FLOOR	315532800000LL
+#define TICK_TS_FLOOR_TEXT "1980-01-01T00:00:00Z"	/* the same, for messages */
+
+/*
+ * The unit of integer timestamps (--ts-unit).  us and ns are truncated
+ * to the ms the store keeps.  ISO-8601 text says its own unit.
+ */
+enum tick_ts_unit {
+	TICK_TS_MS,	/* the default (0) */
+	TICK_TS_S,
+	TICK_TS_US,
+	TICK_TS_NS,
+	TICK_TS_UNIT__MAX
+};
 
 /* The columns (CSV header names) and keys (NDJSON) a feed may carry. */
 enum tick_field {
@@ -32,6 +51,7 @@ enum tick_field {
 struct tick {
 	char	 symbol[SYMBOL_MAX + 1];
 	int64_t	 ts;		/* ms since the epoch, UTC */
+	int	 ts_int;	/* ts is the feed's integer, unit not applied */
 	int64_t	 price;		/* scaled by PRICE_SCALE */
 	int64_t	 size;
 	int64_t	 seq;		/* the source's own sequence, -1 if none */
@@ -52,6 +72,11 @@ struct tick_sink {
 };
 
 extern const char *const tick_field_names[TICK_FIELD__MAX];
+/* "ms", "s", "us", "ns": the --ts-unit values. */
+extern const char *const tick_ts_unit_names[TICK_TS_UNIT__MAX];
+
+/* The enum tick_ts_unit called name, or -1. */
+int	tick_ts_unit_parse(const char *name);
 
 /* The field called name[0..len) (ASCII case-insensitive), or -1. */
 int	tick_field_lookup(const char *name, size_t len);
@@ -65,7 +90,10 @@ void	tick_reset(struct tick *);
 int	tick_set_field(struct tick *t, enum tick_field f, const char *s,
 	    size_t len, char *why);
 
-/* The integer forms NDJSON may carry for ts, size and seq. */
+/*
+ * The integer forms NDJSON may carry for ts, size and seq.  An integer ts
+ * (here or as CSV digits) is kept as it is until tick_finish().
+ */
 int	tick_set_int(struct tick *t, enum tick_field f, int64_t v, char *why);
 
 /*
@@ -76,10 +104,12 @@ int	tick_set_int(struct tick *t, enum tick_field f, int64_t v, char *why);
 int	tick_set_price_double(struct tick *t, double d, char *why);
 
 /*
- * Checks the required fields are there and computes nkey (seq when given,
- * else the negative hash of price and size).  Returns 0 or -1 with why.
+ * Checks the required fields are there, turns an integer ts in unit into
+ * ms (refusing one outside TICK_TS_FLOOR..TS_MAX, and saying which unit
+ * it looks like if another fits) and computes nkey (seq when given, else
+ * the negative hash of price and size).  Returns 0 or -1 with why.
  */
-int	tick_finish(struct tick *t, char *why);
+int	tick_finish(struct tick *t, enum tick_ts_unit unit, char *why);
 
 /* The negative 63-bit hash of (price, size) used when there is no seq. */
 int64_t	tick_hash_nkey(int64_t price, int64_t size);

@@ -4,7 +4,8 @@
 import { api_parse, price_decimals, decimals_of_text } from '../../www/js/api.js';
 import { bar_apply, bar_put, bar_start, TickLog } from '../../www/js/bars.js';
 import { backoff_ms } from '../../www/js/feed.js';
-import { change_text, percent_text, price_text, scaled_text } from '../../www/js/format.js';
+import { change_text, direction, percent_text, price_text, scaled_text } from '../../www/js/format.js';
+import { Market, quote_texts } from '../../www/js/symbols.js';
 import { done_testing, is, ok } from './tap.mjs';
 
 function test_format() {
@@ -75,7 +76,44 @@ function test_backoff() {
 	ok(backoff_ms(30) <= 30000 && backoff_ms(30) >= 15000, 'backoff is capped at 30 s');
 }
 
+/*
+ * Negative prices (oil futures, spreads): the texts the page shows for the
+ * `symbols` answer tests/cgi/negative_prices.t gets from the app, and
+ * percents rounded as the API rounds change_pct (half away from zero).
+ */
+function test_negative() {
+	is(price_text(-37.63, 2), '-37.63', 'a negative price');
+	is(price_text(-0.05, 2), '-0.05', 'a negative price below one keeps its sign');
+	is(change_text(-37.63, 2.5, 2), '-40.13', 'change across zero');
+	is(change_text(0.75, -1.25, 2), '+2.00', 'change from a negative close');
+	is(direction(-40.32, -37.63, 2), -1, 'more negative is down');
+	is(percent_text(7.99, 8, 2), '-0.13%', '-0.125 % rounds away from zero, as the API');
+	is(percent_text(8.01, 8, 2), '+0.13%', '+0.125 % likewise');
+	is(percent_text(-7.99, -8, 2), '-0.13%', '100 * 0.01 / -8.00, as the API');
+	is(percent_text(0.001, 1e-8, 8), '+9999900.00%', 'a huge percent is exact');
+	is(percent_text(1, 1e-8, 8), '', 'beyond 9e9 % none, as the API answers null');
+	is(percent_text(1, 0, 2), '', 'no percent from a close of 0');
+	is(percent_text(1, null, 2), '', 'nor without a close');
+	const answer = api_parse('{"cursor":14,"symbols":[' +
+	    '{"symbol":"OIL","price":-37.63,"prev_close":2.50,"change":-40.13,"change_pct":-1605.20,"ticks":7,"last_ts":1704240300000,"last_id":7},' +
+	    '{"symbol":"SPRD","price":0.75,"prev_close":-1.25,"change":2.00,"change_pct":-160.00,"ticks":3,"last_ts":1704240070000,"last_id":10}]}');
+	const m = new Market(answer);
+	is(quote_texts(m.get('OIL')), { price: '-37.63', change: '-40.13', percent: '-1605.20%', dir: 'down' },
+	    'OIL from 2.50 to -37.63: the texts match the API');
+	is(quote_texts(m.get('SPRD')), { price: '0.75', change: '+2.00', percent: '-160.00%', dir: 'up' },
+	    'SPRD from -1.25 to 0.75: change up, percent as the API computes it');
+	const T = 1704240000000;
+	const bars = [];
+	const tick = (id, ts, price) => ({ id, symbol: 'OIL', ts, price, size: 1, late: false });
+	bar_apply(bars, '1m', tick(4, T, -10.01));
+	bar_apply(bars, '1m', tick(5, T + 10000, -40.32));
+	bar_apply(bars, '1m', tick(6, T + 50000, -37.63));
+	is(bars, [{ t: T, open: -10.01, high: -10.01, low: -40.32, close: -37.63, volume: 3 }],
+	    'a bar of negative ticks: the high is the least negative');
+}
+
 test_format();
+test_negative();
 test_decimals();
 test_bars();
 test_log();

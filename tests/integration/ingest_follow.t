@@ -64,7 +64,7 @@ is "$(cat p.out)" "stdin: read 2, stored 2, duplicate 0, rejected 0" "summary"
 "$ING" --db "$DB" --follow --batch 2 --flush-ms 3600000 - < pipe > b.out &
 P=$!; echo "$P" > p.pid
 exec 3> pipe
-printf '{"symbol":"C","ts":1,"price":1}\n{"symbol":"C","ts":2,"price":1}\n' >&3
+printf '{"symbol":"C","ts":1764322200001,"price":1}\n{"symbol":"C","ts":1764322200002,"price":1}\n' >&3
 wait_for has 12; ok $? "--batch 2 commits two ticks at once, timer or not"
 exec 3>&-
 wait "$P"
@@ -73,7 +73,7 @@ wait "$P"
 "$ING" --db "$DB" --batch 1 - < pipe > i.out 2> i.err &
 P=$!; echo "$P" > p.pid
 exec 3> pipe
-printf '{"symbol":"D","ts":1,"price":1}\n' >&3
+printf '{"symbol":"D","ts":1764322200001,"price":1}\n' >&3
 wait_for has 13; ok $? "--batch 1 commits the tick at once"
 kill -TERM "$P"; wait "$P"; rc=$?
 exec 3>&-

@@ -1,12 +1,15 @@
 /*
  * For the parser tests: runs bytes through the real line reader and a
  * source, as tickfeed-ingest does, and keeps what the sink received:
- * the ticks and "LINE: reason" for each refusal.
+ * the ticks and "LINE: reason" for each refusal.  feed() takes a last
+ * line without a newline as it is (--complete); feed_opts() can hold it
+ * back as a plain import does, and sets the integer ts unit.
  */
 #ifndef TICKFEED_INGEST_FEED_H
 #define TICKFEED_INGEST_FEED_H
 
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "lines.h"
@@ -20,6 +23,7 @@ struct feed {
 	int		nticks;
 	char		rejects[FEED_MAX][TICK_WHYSZ + 32];
 	int		nrejects;
+	long		held;	/* line held back at the end, 0 if none */
 	enum src_status	status;
 };
 
@@ -47,9 +51,14 @@ feed_reject(void *arg, long line, const char *why)
 	f->nrejects++;
 }
 
-/* Feeds data[0..len) as format; the result is in *f. */
+/*
+ * Feeds data[0..len) as format, integer ts in unit; with hold, a last
+ * line without a newline is held back (f->held) instead of parsed.  The
+ * result is in *f.
+ */
 static void
-feed(struct feed *f, enum src_format format, const char *data, size_t len)
+feed_opts(struct feed *f, enum src_format format, enum tick_ts_unit unit,
+    int hold, const char *data, size_t len)
 {
 	struct tick_sink	 sink = { feed_tick, feed_reject, f };
 	struct lines		 l;
@@ -65,7 +74,7 @@ feed(struct feed *f, enum src_format format, const char *data, size_t len)
 	fp = tmpfile();
 	if (fp == NULL || fwrite(data, 1, len, fp) != len || fflush(fp) != 0 ||
 	    fseek(fp, 0, SEEK_SET) != 0 || lines_init(&l, fileno(fp)) == -1 ||
-	    (s = src_new(format, &sink)) == NULL) {
+	    (s = src_new(format, unit, &sink)) == NULL) {
 		printf("Bail out! cannot set up the feed\n");
 		exit(1);
 	}
@@ -76,6 +85,10 @@ feed(struct feed *f, enum src_format format, const char *data, size_t len)
 				feed_reject(f, no, "line longer than "
 				    SRC_LINE_MAX_TEXT " bytes");
 				src_break(s);
+			} else if (rc == LINES_PARTIAL && hold) {
+				f->held = src_record_line(s) > 0 ?
+				    src_record_line(s) : no;
+				break;
 			} else
 				f->status = src_line(s, line, n, no);
 		}
@@ -84,13 +97,22 @@ feed(struct feed *f, enum src_format format, const char *data, size_t len)
 		if (lines_fill(&l) <= 0)
 			final = 1;
 	}
-	if (f->status == SRC_OK)
+	if (f->status == SRC_OK && f->held == 0)
 		f->status = src_end(s);
 	src_free(s);
 	lines_free(&l);
 	fclose(fp);
 }
 
+/* Feeds data[0..len) as format, ms, a last line taken as it is. */
+static inline void
+feed(struct feed *f, enum src_format format, const char *data, size_t len)
+{
+	feed_opts(f, format, TICK_TS_MS, 0, data, len);
+}
+
 #define FEED(f, fmt, lit)	feed((f), (fmt), (lit), sizeof(lit) - 1)
+#define FEED_HOLD(f, fmt, lit)	\
+	feed_opts((f), (fmt), TICK_TS_MS, 1, (lit), sizeof(lit) - 1)
 
 #endif
