@@ -8,8 +8,8 @@
  * 00:00 UTC, or, for a symbol first traded today, the open of its first
  * candle today; null (with change and change_pct) when it has no candle.
  * change = price - prev_close, exact; change_pct = 100 * change /
- * prev_close rounded half away from zero to 2 decimals (null when
- * prev_close is 0).  The answer is cached until the next commit or the
+ * |prev_close| rounded half away from zero to 2 decimals, so that its sign
+ * is change's (null when prev_close is 0).  The answer is cached until the next commit or the
  * next midnight UTC, whichever comes first.
  */
 #include "ep.h"
@@ -45,18 +45,25 @@ symbols_prev_close(struct worker *w, long long id, int64_t day0,
 	return 1;
 }
 
-/* 100 * change / prev in hundredths, half away from zero; -1 if unfit. */
+/*
+ * 100 * change / |prev| in hundredths, half away from zero; -1 if unfit.
+ * Over the magnitude of prev, so that the sign is the change's even when
+ * prev is negative (-1.25 to 0.75 is +160 %, a rise), as traders quote
+ * the change of a spread or of a negative future.
+ */
 static int
 symbols_pct(int64_t change, int64_t prev, int64_t *out)
 {
-	__int128	num = (__int128)change * 10000, q, r;
+	__int128	num = (__int128)change * 10000, den = prev, q, r;
 
 	if (prev == 0)
 		return -1;
-	q = num / prev;
-	r = num % prev;
-	if (2 * (r < 0 ? -r : r) >= (prev < 0 ? -(__int128)prev : prev))
-		q += (num < 0) == (prev < 0) ? 1 : -1;
+	if (den < 0)
+		den = -den;
+	q = num / den;
+	r = num % den;
+	if (2 * (r < 0 ? -r : r) >= den)
+		q += num < 0 ? -1 : 1;
 	if (q > PCT_MAX || q < -PCT_MAX)
 		return -1;
 	*out = (int64_t)q;

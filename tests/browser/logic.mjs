@@ -89,18 +89,20 @@ function test_negative() {
 	is(direction(-40.32, -37.63, 2), -1, 'more negative is down');
 	is(percent_text(7.99, 8, 2), '-0.13%', '-0.125 % rounds away from zero, as the API');
 	is(percent_text(8.01, 8, 2), '+0.13%', '+0.125 % likewise');
-	is(percent_text(-7.99, -8, 2), '-0.13%', '100 * 0.01 / -8.00, as the API');
+	is(percent_text(-7.99, -8, 2), '+0.13%', 'a rise from -8.00: 100 * 0.01 / |-8.00|, as the API');
+	is(percent_text(0.75, -1.25, 2), '+160.00%', 'across zero upwards: positive, as the API');
+	is(percent_text(-37.63, 2.5, 2), '-1605.20%', 'across zero downwards: negative');
 	is(percent_text(0.001, 1e-8, 8), '+9999900.00%', 'a huge percent is exact');
 	is(percent_text(1, 1e-8, 8), '', 'beyond 9e9 % none, as the API answers null');
 	is(percent_text(1, 0, 2), '', 'no percent from a close of 0');
 	is(percent_text(1, null, 2), '', 'nor without a close');
 	const answer = api_parse('{"cursor":14,"symbols":[' +
 	    '{"symbol":"OIL","price":-37.63,"prev_close":2.50,"change":-40.13,"change_pct":-1605.20,"ticks":7,"last_ts":1704240300000,"last_id":7},' +
-	    '{"symbol":"SPRD","price":0.75,"prev_close":-1.25,"change":2.00,"change_pct":-160.00,"ticks":3,"last_ts":1704240070000,"last_id":10}]}');
+	    '{"symbol":"SPRD","price":0.75,"prev_close":-1.25,"change":2.00,"change_pct":160.00,"ticks":3,"last_ts":1704240070000,"last_id":10}]}');
 	const m = new Market(answer);
 	is(quote_texts(m.get('OIL')), { price: '-37.63', change: '-40.13', percent: '-1605.20%', dir: 'down' },
 	    'OIL from 2.50 to -37.63: the texts match the API');
-	is(quote_texts(m.get('SPRD')), { price: '0.75', change: '+2.00', percent: '-160.00%', dir: 'up' },
+	is(quote_texts(m.get('SPRD')), { price: '0.75', change: '+2.00', percent: '+160.00%', dir: 'up' },
 	    'SPRD from -1.25 to 0.75: change up, percent as the API computes it');
 	const T = 1704240000000;
 	const bars = [];

@@ -48,11 +48,11 @@ get() {
 # prev_close: the close of the last 1m candle before today 00:00 UTC.
 # OIL: 2.50 -> -37.63: change -40.13, 100 * -40.13 / 2.50 = -1605.20.
 # SPRD: -1.25 -> 0.75: change +2.00; change_pct is 100 * change /
-# prev_close as API.md defines it, so a rise from a negative close has a
-# negative change_pct (-160.00).
-# DN: 8.00 -> 7.99 and NEGDN: -8.00 -> -7.99: exactly -0.125 %, rounded
-# half away from zero to -0.13 (both: 100 * +0.01 / -8.00 is -0.125 too).
-is "$(get /api/v1/symbols)" '200 {"cursor":14,"symbols":[{"symbol":"DN","price":7.99,"prev_close":8.00,"change":-0.01,"change_pct":-0.13,"ticks":2,"last_ts":1704240060000,"last_id":12},{"symbol":"NEGDN","price":-7.99,"prev_close":-8.00,"change":0.01,"change_pct":-0.13,"ticks":2,"last_ts":1704240060000,"last_id":14},{"symbol":"OIL","price":-37.63,"prev_close":2.50,"change":-40.13,"change_pct":-1605.20,"ticks":7,"last_ts":1704240300000,"last_id":7},{"symbol":"SPRD","price":0.75,"prev_close":-1.25,"change":2.00,"change_pct":-160.00,"ticks":3,"last_ts":1704240070000,"last_id":10}]}' \
+# |prev_close| as API.md defines it, so a rise from a negative close is a
+# positive change_pct (+160.00): the sign is always the change's.
+# DN: 8.00 -> 7.99: exactly -0.125 %, rounded half away from zero to
+# -0.13; NEGDN: -8.00 -> -7.99, a rise: 100 * 0.01 / 8.00 = +0.125 -> 0.13.
+is "$(get /api/v1/symbols)" '200 {"cursor":14,"symbols":[{"symbol":"DN","price":7.99,"prev_close":8.00,"change":-0.01,"change_pct":-0.13,"ticks":2,"last_ts":1704240060000,"last_id":12},{"symbol":"NEGDN","price":-7.99,"prev_close":-8.00,"change":0.01,"change_pct":0.13,"ticks":2,"last_ts":1704240060000,"last_id":14},{"symbol":"OIL","price":-37.63,"prev_close":2.50,"change":-40.13,"change_pct":-1605.20,"ticks":7,"last_ts":1704240300000,"last_id":7},{"symbol":"SPRD","price":0.75,"prev_close":-1.25,"change":2.00,"change_pct":160.00,"ticks":3,"last_ts":1704240070000,"last_id":10}]}' \
     "symbols: price, prev_close, change, change_pct across zero"
 
 is "$(get '/api/v1/quotes?symbols=OIL,SPRD')" '200 {"cursor":14,"quotes":[{"symbol":"OIL","id":7,"ts":1704240300000,"price":-37.63,"size":1},{"symbol":"SPRD","id":10,"ts":1704240070000,"price":0.75,"size":10}]}' \

@@ -35,21 +35,22 @@ const PCT_MAX = 900000000000n;
 
 /*
  * percent_text: the API's change_pct from PREV to PRICE: 100 * (PRICE -
- * PREV) / PREV in percent, 2 decimals, rounded half away from zero in
+ * PREV) / |PREV| in percent, 2 decimals, rounded half away from zero in
  * exact integers (floats and Math.round, which rounds -0.5 up, turned a
  * fall of 0.125 % into -0.12 %).  Prices may be negative; the sign is
- * that of the division, so a rise from a negative PREV is negative, as
- * in the API.  '' when there is no PREV or it is 0.
+ * always the change's, so a rise from a negative PREV is positive, as in
+ * the API.  '' when there is no PREV or it is 0.
  */
 export function percent_text(price, prev, d) {
 	if (!Number.isFinite(price) || !Number.isFinite(prev) || prev === 0)
 		return '';
-	const den = BigInt(to_scaled(prev, d));
-	const num = (BigInt(to_scaled(price, d)) - den) * 10000n;
 	const abs = x => (x < 0n ? -x : x);
+	const base = BigInt(to_scaled(prev, d));
+	const num = (BigInt(to_scaled(price, d)) - base) * 10000n;
+	const den = abs(base);
 	let q = num / den;	/* truncated toward zero */
-	if (2n * abs(num % den) >= abs(den))
-		q += (num < 0n) === (den < 0n) ? 1n : -1n;
+	if (2n * abs(num % den) >= den)
+		q += num < 0n ? -1n : 1n;
 	if (abs(q) > PCT_MAX)
 		return '';
 	return (q > 0n ? '+' : '') + scaled_text(Number(q), 2) + '%';
