@@ -9,7 +9,7 @@
  * threads and nginx holding dozens of idle connections, requests queued
  * behind idle ones (DESIGN.md measured a 3.8 s p99).
  *
- * So no thread ever waits on one connection.  All accept threads wait in
+ * So no thread ever waits on one connection.  All workers wait in
  * one epoll set holding the listening socket and every idle connection,
  * each armed for one event (EPOLLONESHOT): a readable connection goes to
  * exactly one thread, which reads the request with libfcgi
