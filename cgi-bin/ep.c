@@ -1,5 +1,6 @@
 /* What the endpoints share (ep.h). */
 #include "ep.h"
+#include "hash.h"
 #include "routes.h"
 
 /* Takes jw's bytes; answers 503 when building them ran out of memory. */
@@ -18,19 +19,104 @@ void
 ep_send(struct req *req, struct worker *w, struct buf *jw, int64_t expires_ms)
 {
 	struct answer	 a;
+	struct cached	*c;
 	char		*body;
 	size_t		 len;
 
 	if ((body = ep_body(req, jw, &len)) == NULL)
 		return;
 	if (answer_build(&a, "application/json", CACHE_REVALIDATE, body,
-	    len) == -1) {
-		reply_error(req, HTTP_UNAVAILABLE, "out_of_memory",
-		    "out of memory");
+	    len) == -1)
+		goto oom;
+	if (!req->computing) {
+		reply_answer(req, &a);
+		answer_free(&a);
 		return;
 	}
-	reply_answer(req, &a);
-	cache_put(&w->cache, req->route_id, req->query, &a, expires_ms);
+	req->computing = 0;
+	if ((c = cache_put(req->route_id, req->query, req->token, &a,
+	    expires_ms)) == NULL)
+		goto oom;
+	reply_answer(req, &c->a);
+	memo_put(&w->memo, req->route_id, req->query, w->data_version,
+	    req->token, c);
+	return;
+oom:
+	reply_error(req, HTTP_UNAVAILABLE, "out_of_memory", "out of memory");
+}
+
+/* One symbol's newest tick id into the token: 1 found, 0 not, -1 error. */
+static int
+ep_token_symbol(struct worker *w, const char *symbol, uint64_t *h)
+{
+	sqlite3_stmt	*st;
+	long long	 v;
+	int		 rc;
+
+	st = worker_stmt(w, STMT_TOKEN_SYMBOL,
+	    "SELECT seq_id FROM symbols WHERE symbol = ?1");
+	if (st == NULL ||
+	    sqlite3_bind_text(st, 1, symbol, -1, SQLITE_STATIC) != SQLITE_OK)
+		return worker_fail(w, "token");
+	if ((rc = sqlite3_step(st)) == SQLITE_DONE)
+		return 0;
+	if (rc != SQLITE_ROW)
+		return worker_fail(w, "token");
+	v = sqlite3_column_int64(st, 0);
+	sqlite3_reset(st);
+	*h = hash64(*h, &v, sizeof(v));
+	return 1;
+}
+
+/* The token's parts by the route's deps; ep_token's return values. */
+static int
+ep_token_deps(struct req *req, struct worker *w, long long cursor,
+    uint64_t *h)
+{
+	const struct symset	*set = &req->params.symbols;
+	size_t			 i;
+	int			 rc;
+
+	switch (req->route->deps) {
+	case DEPS_SYMBOL:
+		rc = ep_token_symbol(w, req->params.symbol, h);
+		return rc == 1 ? 0 : rc == 0 ? 1 : -1;
+	case DEPS_SYMBOLS:
+		for (i = 0; i < set->n; i++)
+			if ((rc = ep_token_symbol(w, set->name[i], h)) != 1)
+				return rc == 0 ? 1 : -1;
+		if (set->n > 0)
+			return 0;
+		/* FALLTHROUGH */
+	default:
+		*h = hash64(*h, &cursor, sizeof(cursor));
+		return 0;
+	}
+}
+
+int
+ep_token(struct req *req, struct worker *w, uint64_t *token)
+{
+	sqlite3_stmt	*st;
+	uint64_t	 h = HASH64_INIT;
+	long long	 cursor, pruned;
+	int		 rc;
+
+	if (worker_begin(w, &cursor) == -1)
+		return -1;
+	if ((rc = ep_token_deps(req, w, cursor, &h)) == -1)
+		return -1;
+	st = worker_stmt(w, STMT_PRUNED, "SELECT value FROM meta"
+	    " WHERE key = 'pruned_through_id'");
+	if (st == NULL || sqlite3_step(st) != SQLITE_ROW)
+		return worker_fail(w, "token");
+	pruned = sqlite3_column_int64(st, 0);
+	sqlite3_reset(st);
+	if (worker_end(w) == -1)
+		return -1;
+	h = hash64(h, &pruned, sizeof(pruned));
+	*token = h != 0 ? h : 1;
+	return rc;
 }
 
 void

@@ -27,13 +27,25 @@ enum handler_result	ep_stream(struct req *, struct worker *);
 
 /*
  * Shared by the read endpoints: sends jw's bytes (taken) as a 200 JSON
- * answer with an ETag and keeps it in the worker's cache until the next
- * commit or until expires_ms (0: no time limit).  503 if jw failed.
+ * answer with an ETag.  When the request computes the shared answer
+ * (req->computing), the answer is kept for every worker (cache.h) for as
+ * long as its token holds, and until expires_ms (0: no time limit).  503
+ * if jw failed.
  */
 void	ep_send(struct req *, struct worker *, struct buf *,
 	    int64_t expires_ms);
 /* The same for answers that are neither cached nor given an ETag. */
 void	ep_send_uncached(struct req *, struct buf *);
+
+/*
+ * What a cached answer of req's route depends on (enum route_deps), read
+ * in one transaction and hashed into *token (never 0): the newest tick
+ * id of each symbol it is about (of the store for every symbol), and
+ * pruned_through_id.  Returns 0; 1 when the answer must not be cached (a
+ * symbol the store does not know: the handler answers 404); -1 on SQL
+ * error (worker_fail() already called).
+ */
+int	ep_token(struct req *, struct worker *, uint64_t *token);
 
 /*
  * Looks up a symbol: its id and print decimals.  1 found, 0 unknown,

@@ -45,6 +45,8 @@ struct req {
 	enum method		 method;
 	const struct route	*route;		/* NULL until routed */
 	int			 route_id;	/* its id; -1 until routed */
+	int			 computing;	/* the shared answer is ours to make */
+	uint64_t		 token;		/* what it depends on (cache.h) */
 	const char		*query;		/* QUERY_STRING (never NULL) */
 	struct params		 params;
 	enum http_status	 status;	/* what was answered */

@@ -11,20 +11,23 @@
 
 const struct route routes[ROUTE__MAX] = {
 	[R_SYMBOLS] = { R_SYMBOLS, "symbols", ep_symbols, 0, 0,
-	    ROUTE_DB | ROUTE_CACHED },
+	    ROUTE_DB | ROUTE_CACHED, DEPS_ALL },
 	[R_QUOTES] = { R_QUOTES, "quotes", ep_quotes, SYMS, 0,
-	    ROUTE_DB | ROUTE_CACHED },
+	    ROUTE_DB | ROUTE_CACHED, DEPS_SYMBOLS },
 	[R_TICKS] = { R_TICKS, "ticks", ep_ticks, SYM | PBIT(P_SINCE) | RANGE,
-	    SYM, ROUTE_DB | ROUTE_CACHED },
+	    SYM, ROUTE_DB | ROUTE_CACHED, DEPS_SYMBOL },
 	[R_CANDLES] = { R_CANDLES, "candles", ep_candles,
-	    SYM | PBIT(P_INTERVAL) | RANGE, SYM, ROUTE_DB | ROUTE_CACHED },
+	    SYM | PBIT(P_INTERVAL) | RANGE, SYM, ROUTE_DB | ROUTE_CACHED,
+	    DEPS_SYMBOL },
 	/* poll and stream open the store themselves, only when they must. */
 	[R_POLL] = { R_POLL, "poll", ep_poll,
-	    SYMS | PBIT(P_SINCE) | PBIT(P_TIMEOUT), 0, 0 },
+	    SYMS | PBIT(P_SINCE) | PBIT(P_TIMEOUT), 0, 0, DEPS_NONE },
 	[R_STREAM] = { R_STREAM, "stream", ep_stream,
-	    SYMS | PBIT(P_LAST_EVENT_ID), 0, 0 },
-	[R_HEALTH] = { R_HEALTH, "health", ep_health, 0, 0, ROUTE_DB },
-	[R_METRICS] = { R_METRICS, "metrics", ep_metrics, 0, 0, 0 },
+	    SYMS | PBIT(P_LAST_EVENT_ID), 0, 0, DEPS_NONE },
+	[R_HEALTH] = { R_HEALTH, "health", ep_health, 0, 0, ROUTE_DB,
+	    DEPS_NONE },
+	[R_METRICS] = { R_METRICS, "metrics", ep_metrics, 0, 0, 0,
+	    DEPS_NONE },
 };
 
 const char *
@@ -65,13 +68,63 @@ route_has_body(const struct req *req)
 	return cl != NULL && *cl != '\0' && strcmp(cl, "0") != 0;
 }
 
+/*
+ * An answer this worker served before and still knows valid: while no
+ * commit came (data_version), or, with token, for the same token.  1
+ * served, 0 not.
+ */
+static int
+route_memo(struct req *req, struct worker *w, uint64_t token)
+{
+	struct cached *c;
+
+	if ((c = memo_get(&w->memo, req->route_id, req->query,
+	    w->data_version, token, app_now_ms())) == NULL)
+		return 0;
+	reply_answer(req, &c->a);
+	return 1;
+}
+
+/*
+ * A commit came since: reads what the answer depends on (its token), and
+ * serves the answer made for it, from this worker's memo or the shared
+ * cache.  Returns 1 when answered (served, or a 503), 0 to run the
+ * handler, which then computes the answer for everyone (req->computing).
+ */
+static int
+route_shared(struct req *req, struct worker *w)
+{
+	struct cached	*c;
+	uint64_t	 token;
+
+	switch (ep_token(req, w, &token)) {
+	case -1:
+		reply_db_unavailable(req, w);
+		return 1;
+	case 1:
+		return 0;	/* not for the cache (an unknown symbol) */
+	}
+	if (route_memo(req, w, token))
+		return 1;
+	if ((c = cache_get(req->route_id, req->query, token,
+	    app_now_ms())) == NULL) {
+		req->token = token;
+		req->computing = 1;
+		return 0;
+	}
+	reply_answer(req, &c->a);
+	memo_put(&w->memo, req->route_id, req->query, w->data_version, token,
+	    c);
+	return 1;
+}
+
 enum handler_result
 route_dispatch(struct req *req, struct worker *w)
 {
 	const struct route	*r;
-	const struct answer	*a;
 	struct param_error	 err;
 	enum http_status	 st;
+	enum handler_result	 res;
 	int			 ready = 0;
 
 	if ((r = route_find(req)) == NULL) {
@@ -96,14 +149,11 @@ route_dispatch(struct req *req, struct worker *w)
 		    "requests take no body");
 		return HANDLER_DONE;
 	}
-	/* A cached answer was made from a valid query: serve it first. */
 	if (r->flags & ROUTE_DB)
 		ready = worker_ready(w);
-	if (ready == 0 && (r->flags & ROUTE_CACHED) &&
-	    (a = cache_get(&w->cache, r->id, req->query, app_now_ms())) != NULL) {
-		reply_answer(req, a);
+	/* An answer was made from a valid query: serve it first. */
+	if (ready == 0 && (r->flags & ROUTE_CACHED) && route_memo(req, w, 0))
 		return HANDLER_DONE;
-	}
 	st = params_parse(req->query, r->allowed, r->required, &req->params,
 	    &err);
 	if (st != HTTP_OK) {
@@ -114,5 +164,11 @@ route_dispatch(struct req *req, struct worker *w)
 		reply_db_unavailable(req, w);
 		return HANDLER_DONE;
 	}
-	return r->fn(req, w);
+	if ((r->flags & ROUTE_CACHED) && route_shared(req, w))
+		return HANDLER_DONE;
+	res = r->fn(req, w);
+	if (req->computing)	/* it answered something else: an error */
+		cache_cancel(req->route_id, req->query);
+	req->computing = 0;
+	return res;
 }

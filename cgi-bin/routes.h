@@ -23,7 +23,16 @@ enum route_id {
 };
 
 #define ROUTE_DB	0x01	/* worker_ready() before the handler */
-#define ROUTE_CACHED	0x02	/* answered from the worker's cache */
+#define ROUTE_CACHED	0x02	/* answered from the shared cache (cache.h) */
+
+/* What a cached route's answers depend on (their token: ep_token()). */
+enum route_deps {
+	DEPS_NONE,		/* not cached */
+	DEPS_ALL,		/* every symbol: the newest tick id */
+	DEPS_SYMBOL,		/* symbol=: that symbol's newest tick id */
+	DEPS_SYMBOLS,		/* symbols=: theirs; absent: every symbol */
+	DEPS__MAX
+};
 
 struct route {
 	enum route_id	 id;
@@ -32,6 +41,7 @@ struct route {
 	unsigned	 allowed;	/* PBIT()s */
 	unsigned	 required;
 	int		 flags;
+	enum route_deps	 deps;
 };
 
 extern const struct route routes[ROUTE__MAX];
@@ -46,7 +56,7 @@ const char		*route_name(int id);
 const struct route	*route_find(const struct req *);
 
 /*
- * Answers one request on an accept thread: routes, checks the method and
+ * Answers one request on a worker: routes, checks the method and
  * the query, serves a cached answer or runs the handler.  Returns what the
  * handler returned (HANDLER_DONE for anything answered here).
  */

@@ -28,7 +28,7 @@ worker_close(struct worker *w)
 	sqlite3_close(w->db);
 	w->db = NULL;
 	w->data_version = -1;
-	cache_clear(&w->cache);
+	memo_clear(&w->memo);	/* its data_versions were this handle's */
 }
 
 int
@@ -84,19 +84,14 @@ int
 worker_ready(struct worker *w)
 {
 	sqlite3_stmt	*st;
-	long long	 v;
 
 	if (w->db == NULL && worker_open(w) == -1)
 		return -1;
 	if ((st = worker_stmt(w, STMT_DATA_VERSION, "PRAGMA data_version"))
 	    == NULL || sqlite3_step(st) != SQLITE_ROW)
 		return worker_fail(w, "data_version");
-	v = sqlite3_column_int64(st, 0);
+	w->data_version = sqlite3_column_int64(st, 0);
 	sqlite3_reset(st);
-	if (v != w->data_version) {
-		cache_clear(&w->cache);
-		w->data_version = v;
-	}
 	return 0;
 }
 

@@ -1,16 +1,17 @@
 /*
  * A worker: one of the threads that take requests and answer them
  * (main.c starts cfg.threads of them; plain CGI has one), and what it
- * owns: its read-only SQLite handle, its prepared
- * statements and its answer cache.  Nothing here is shared, so nothing
- * here is locked.  The handle is opened lazily and reopened after any
+ * owns: its read-only SQLite handle, its prepared statements and its memo
+ * of the shared answers it served (memo.h).  Nothing here is shared, so
+ * nothing here is locked.  The handle is opened lazily and reopened after any
  * failure, so a database that is missing, foreign or corrupt answers 503
  * and the next request after it is fixed answers 200, without a restart.
  *
  * PRAGMA data_version belongs to one connection: it changes when another
  * connection (the ingest tool) commits.  worker_ready() reads it once per
- * request and drops the cache when it moved, so a cached answer is served
- * until the next commit and never after it.
+ * request: while it stays, the memo's answers are served as they are;
+ * once it moved, each answer is served again only after its token (what
+ * it depends on) is read again and found the same.
  *
  * XXX A database file replaced under a running app (deleted, renamed
  * over) is not noticed: the open handle keeps reading the old inode until
@@ -22,7 +23,7 @@
 #include <sqlite3.h>
 
 #include "db.h"
-#include "cache.h"
+#include "memo.h"
 
 /* Prepared statements, one slot per query of the endpoints. */
 enum stmt_slot {
@@ -37,6 +38,8 @@ enum stmt_slot {
 	STMT_CANDLES_FROM,
 	STMT_HEALTH,
 	STMT_CANDLES_FLOOR,
+	STMT_TOKEN_SYMBOL,
+	STMT_PRUNED,
 	STMT_SLOT__MAX
 };
 
@@ -44,8 +47,8 @@ struct worker {
 	int		 id;
 	sqlite3		*db;
 	sqlite3_stmt	*st[STMT_SLOT__MAX];
-	long long	 data_version;
-	struct cache	 cache;
+	long long	 data_version;		/* as worker_ready() read it */
+	struct memo	 memo;
 	enum db_status	 dbst;			/* why db is NULL */
 	char		 dberr[DB_ERRSZ + 32];	/* for the 503 message */
 };
@@ -54,9 +57,8 @@ void		 worker_init(struct worker *, int id);
 void		 worker_close(struct worker *);
 
 /*
- * Opens the database if needed and reads data_version, dropping the cache
- * when it moved.  0, or -1 with dbst/dberr set (answer with
- * reply_db_unavailable()).
+ * Opens the database if needed and reads data_version.  0, or -1 with
+ * dbst/dberr set (answer with reply_db_unavailable()).
  */
 int		 worker_ready(struct worker *);
 
