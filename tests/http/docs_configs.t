@@ -66,7 +66,8 @@ site_checks() {
 
 # expect TOKEN: rawhttp.py's normalised answer for TOKEN: NNN (the web
 # server's error NNN, www/tickfeed-error/NNN.json), NNN:head (its HEAD),
-# app404 (the app's unknown path), 200-empty.
+# app404, app400 (the app's own errors for an unknown path, a bad
+# symbol: a status the server also answers, passed through), 200-empty.
 HDRS="content-type cache-control access-control-allow-origin x-content-type-options allow retry-after"
 expect() {
 	local st=${1%%:*} body
@@ -74,6 +75,8 @@ expect() {
 	200-empty) printf '200\n\n'; return ;;
 	app404) st=404
 		body='{"error":{"code":"not_found","message":"no such endpoint; see API.md"}}' ;;
+	app400) st=400
+		body='{"error":{"code":"bad_value","message":"symbol must be 1..16 of A-Z 0-9 . - _ ^ =, starting with A-Z, 0-9 or ^"}}' ;;
 	*) body=$(cat "$ERRDIR/$st.json") ;;
 	esac
 	[[ $1 == *:head ]] && body=
@@ -103,7 +106,8 @@ http_2_0_line|GET /api/v1/nope HTTP/2.0\\r\\nHost: t$E|505|app404
 bad_expect|GET /api/v1/nope HTTP/1.1\\r\\nHost: t\\r\\nExpect: teapot$E|app404|417
 head_two_host_headers|HEAD /api/v1/health HTTP/1.1\\r\\nHost: t\\r\\nHost: u$E|400:head|400:head
 unknown_api_path|GET /api/v2/quotes HTTP/1.1\\r\\nHost: t$E|app404|app404
-api_path_like_db|GET /api/v1/ticks.db HTTP/1.1\\r\\nHost: t$E|app404|app404"
+api_path_like_db|GET /api/v1/ticks.db HTTP/1.1\\r\\nHost: t$E|app404|app404
+app_bad_value|GET /api/v1/ticks?symbol=aapl HTTP/1.1\\r\\nHost: t$E|app400|app400"
 
 # errors_check LABEL COLUMN: every case, exact (COLUMN 3: nginx, 4: Apache).
 errors_check() {
@@ -181,6 +185,16 @@ is "$(python3 "$RAW" "$DOCS_PORT" "GET /api/v1/health HTTP/1.1\\r\\nHost: t$E" $
     "$(expect 503)" "apache-proxy_fcgi: the app down -> 503 unavailable, Retry-After"
 is "$(python3 "$RAW" "$NGINX_PORT" "GET /api/v1/health HTTP/1.1\\r\\nHost: t$E" $HDRS)" \
     "$(expect 503)" "nginx: the same 503 (one body, www/tickfeed-error/503.json)"
+# The app's own 503 (here: no database) passes both servers unchanged.
+tickfeed.fcgi -d "$DOCS_DATA/missing.db" -l "unix:$DOCS_RUN/fcgi.sock" \
+    >>"$TEST_TMP/app.log" 2>&1 &
+echo $! >"$TEST_TMP/app.pid"
+stack_wait_for test -S "$DOCS_RUN/fcgi.sock"
+MISSING='503 {"error":{"code":"db_missing","message":"database No such file or directory (create it with: tickfeed-ingest --db PATH init)"}}'
+is "$(docs_get /api/v1/health)" "$MISSING" "apache-proxy_fcgi: the app's own 503 passes unchanged"
+is "$(DOCS_PORT=$NGINX_PORT docs_get /api/v1/health)" "$MISSING" \
+    "nginx: the app's own 503 passes unchanged"
+stack_kill_pidfile "$TEST_TMP/app.pid"
 
 # TICKFEED_CORS_ORIGIN: the origin of the errors Apache answers itself.
 DOCS_PORT=$(stack_free_port)
