@@ -155,6 +155,7 @@ stack_apache_common() {
 	LoadModule dir_module $APACHE_MODULES/mod_dir.so
 	LoadModule alias_module $APACHE_MODULES/mod_alias.so
 	LoadModule env_module $APACHE_MODULES/mod_env.so
+	LoadModule headers_module $APACHE_MODULES/mod_headers.so
 	TypesConfig /etc/mime.types
 	CONF
 	if [ "$(id -u)" -eq 0 ]; then
@@ -172,7 +173,7 @@ stack_app_env() {
 }
 
 stack_start_apache() {
-	local mode=$1 db=$2 port=${3:-$(stack_free_port)} d conf
+	local mode=$1 db=$2 port=${3:-$(stack_free_port)} d conf override
 	stack_dir
 	d=$STACK_DIR/apache-$mode
 	mkdir -p "$d/run"
@@ -203,7 +204,12 @@ stack_start_apache() {
 		  echo "</VirtualHost>"; } >"$conf" ;;
 	cgi)
 		# A shared-hosting web directory: the page, the program and
-		# the .htaccess from conf/, side by side.
+		# the .htaccess from conf/, side by side, under exactly the
+		# AllowOverride that file says the host must allow.
+		override=$(sed -n 's/^#[[:space:]]*\(AllowOverride .*\)$/\1/p' \
+		    "$STACK_ROOT/conf/apache/htaccess")
+		[ -n "$override" ] || { echo "stack: no AllowOverride line" \
+		    "in conf/apache/htaccess" >&2; return 1; }
 		mkdir -p "$d/htdocs"
 		cp -R "$STACK_WWW/." "$d/htdocs/"
 		cp "$STACK_APP" "$d/htdocs/tickfeed.fcgi"
@@ -215,7 +221,7 @@ stack_start_apache() {
 		  stack_app_env SetEnv
 		  echo "DocumentRoot $d/htdocs"
 		  echo "<Directory $d/htdocs>"
-		  echo "    AllowOverride All"
+		  echo "    $override"
 		  echo "    Require all granted"
 		  echo "</Directory>"; } >"$conf" ;;
 	*)
