@@ -258,9 +258,11 @@ tickfeed-ingest -q --db "$DOCS_DB" "$TEST_TMP/b.csv"
 t1=$(date +%s%3N)
 wait "$sse"
 ok $? "mod_fcgid stream: the event arrived"
-is "$(grep -v '^@' "$TEST_TMP/sse.out")" '200 text/event-stream; charset=utf-8
+is "$(grep -v '^@' "$TEST_TMP/sse.out")" '200 text/event-stream
 retry: 2000
 id: 2
+event: start
+data: {"cursor":2,"heartbeat_ms":15000}
 
 id: 3
 event: ticks
