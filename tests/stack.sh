@@ -49,10 +49,14 @@ stack_free_port() {
 	python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'
 }
 
-# stack_wait_for CMD...: retries CMD for up to 10 s.
+# stack_wait_for CMD...: retries CMD every 0.1 s for up to STACK_WAIT_S
+# seconds (default 10): a bound, not an assertion.
 stack_wait_for() {
 	local i
-	for i in $(seq 100); do "$@" >/dev/null 2>&1 && return 0; sleep 0.1; done
+	for i in $(seq $((${STACK_WAIT_S:-10} * 10))); do
+		"$@" >/dev/null 2>&1 && return 0
+		sleep 0.1
+	done
 	echo "stack: timed out waiting for: $*" >&2
 	return 1
 }

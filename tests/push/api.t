@@ -20,12 +20,6 @@ TICKFEED_MAX_WAITERS=3 TICKFEED_HEARTBEAT_MS=1000 stack_start_app "$DB" >/dev/nu
 stack_start_nginx >/dev/null
 U=$STACK_URL/api/v1
 
-waiting() { curl -s "$U/metrics" | awk '$1 == "tickfeed_waiting_clients" { print $2 }'; }
-until_waiting() {
-	local i
-	for i in $(seq 300); do [ "$(waiting)" = "$1" ] && return 0; sleep 0.1; done
-	return 1
-}
 # get URL [CURL ARGS]: "STATUS BODY"
 get() { curl -s -m 20 -w '%{http_code} ' -o "$TEST_TMP/body" "$@" &&
 	cat "$TEST_TMP/body"; }
@@ -46,15 +40,15 @@ is "$(get "$U/poll?timeout=x")" \
 
 # A client that leaves while parked frees its slot.
 curl -s -m 30 -o /dev/null "$U/poll?since=20&timeout=30" & BG+=($!)
-until_waiting 1; ok $? "a poll is parked"
+until_waiting "$STACK_URL" 1; ok $? "a poll is parked"
 kill "${BG[-1]}"
-until_waiting 0; ok $? "the client left: its slot is free again"
+until_waiting "$STACK_URL" 0; ok $? "the client left: its slot is free again"
 
 # The cap: three wait, the fourth is told so.
 for i in 1 2 3; do
 	curl -s -m 30 -o "$TEST_TMP/w$i" "$U/poll?symbols=AAPL&since=20&timeout=30" & BG+=($!)
 done
-until_waiting 3; ok $? "three parked (the configured cap)"
+until_waiting "$STACK_URL" 3; ok $? "three parked (the configured cap)"
 is "$(get "$U/poll?since=20&timeout=30")" \
     '503 {"error":{"code":"too_many_waiters","message":"the limit of waiting clients is reached; retry later"}}' \
     "the waiter past the cap: 503 at once"
@@ -69,7 +63,7 @@ for i in 1 2 3; do wait "${BG[-$i]}"; done
 is "$(sed 's/"ts".*//' "$TEST_TMP/w1")" '{"cursor":21,"ticks":[{"id":21,"symbol":"AAPL",' \
     "a commit answers the parked polls"
 is "$(cat "$TEST_TMP/w2")" "$(cat "$TEST_TMP/w1")" "all of them the same bytes"
-until_waiting 0; ok $? "and frees them"
+until_waiting "$STACK_URL" 0; ok $? "and frees them"
 
 # SSE: the opening block, catching up from Last-Event-ID, the header
 # winning over the query, events for the symbols only.
@@ -134,5 +128,5 @@ is "$(get -H 'Last-Event-ID: 9' "$U/stream")" \
     "a stream resuming before it: 410"
 is "$(get "$U/poll?since=10&timeout=0&symbols=MSFT")" '200 {"cursor":10,"ticks":[]}' \
     "from where history starts: fine"
-until_waiting 0; ok $? "nothing left waiting"
+until_waiting "$STACK_URL" 0; ok $? "nothing left waiting"
 done_testing
