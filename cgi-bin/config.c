@@ -21,7 +21,7 @@ usage(void)
 {
 	fprintf(stderr, "usage: tickfeed.fcgi [-v] [-d db] [-l unix:/path | "
 	    "host:port] [-t threads]\n\t[-o cors-origin] [-L stderr|syslog] "
-	    "[-m socket-mode] [-w max-waiters]\n");
+	    "[-m socket-mode] [-w max-waiters]\n\t[-b heartbeat-ms]\n");
 	exit(2);
 }
 
@@ -72,14 +72,15 @@ env_or(const char *name, const char *dflt)
 
 /* The environment's values, before the flags override them. */
 static void
-config_env(const char **threads, const char **waiters, const char **origin,
-    const char **log)
+config_env(const char **threads, const char **waiters, const char **beat,
+    const char **origin, const char **log)
 {
 	cfg.db_path = env_or("TICKFEED_DB", DB_DEFAULT_PATH);
 	cfg.listen = env_or("TICKFEED_LISTEN", NULL);
 	cfg.socket_mode = 0666;
 	*threads = env_or("TICKFEED_THREADS", NULL);
 	*waiters = env_or("TICKFEED_MAX_WAITERS", NULL);
+	*beat = env_or("TICKFEED_HEARTBEAT_MS", NULL);
 	*origin = env_or("TICKFEED_CORS_ORIGIN", "*");
 	*log = env_or("TICKFEED_LOG", "stderr");
 }
@@ -87,18 +88,19 @@ config_env(const char **threads, const char **waiters, const char **origin,
 void
 config_load(int argc, char *argv[])
 {
-	const char	*threads, *waiters, *origin, *log, *s;
+	const char	*threads, *waiters, *beat, *origin, *log, *s;
 	int		 ch;
 
-	config_env(&threads, &waiters, &origin, &log);
+	config_env(&threads, &waiters, &beat, &origin, &log);
 	/*
 	 * Under CGI, argv is not ours: RFC 3875 4.4 has the server pass a
 	 * query without '=' (?symbol) as command-line words.
 	 */
 	if (getenv("GATEWAY_INTERFACE") != NULL)
 		argc = 1;
-	while ((ch = getopt(argc, argv, "d:hl:L:m:o:t:vw:")) != -1) {
+	while ((ch = getopt(argc, argv, "b:d:hl:L:m:o:t:vw:")) != -1) {
 		switch (ch) {
+		case 'b': beat = optarg; break;
 		case 'd': cfg.db_path = optarg; break;
 		case 'l': cfg.listen = optarg; break;
 		case 'L': log = optarg; break;
@@ -117,6 +119,9 @@ config_load(int argc, char *argv[])
 	cfg.max_waiters = waiters == NULL ? MAX_WAITERS_DEFAULT :
 	    (long)config_int("TICKFEED_MAX_WAITERS (-w)", waiters, 1,
 	    MAX_WAITERS_MAX);
+	cfg.heartbeat_ms = beat == NULL ? HEARTBEAT_MS_DEFAULT :
+	    (int)config_int("TICKFEED_HEARTBEAT_MS (-b)", beat,
+	    HEARTBEAT_MS_MIN, HEARTBEAT_MS_MAX);
 	if (log_target_parse(log, &cfg.log) == -1)
 		fatalx("log target must be stderr or syslog");
 	if ((s = getenv("TICKFEED_NOW")) != NULL && *s != '\0')

@@ -9,6 +9,7 @@
  *   TICKFEED_CORS_ORIGIN  -o  Access-Control-Allow-Origin (default *)
  *   TICKFEED_LOG          -L  stderr or syslog
  *   TICKFEED_MAX_WAITERS  -w  parked poll/stream requests (default 10000)
+ *   TICKFEED_HEARTBEAT_MS -b  stream heartbeat interval (default 15000)
  *                         -m  mode of a unix socket the app creates
  *                         -v  more log
  *   TICKFEED_NOW              a fixed clock in ms, for tests only
@@ -25,6 +26,9 @@
 #define THREADS_DEFAULT		4
 #define MAX_WAITERS_DEFAULT	10000
 #define MAX_WAITERS_MAX		1000000
+#define HEARTBEAT_MS_DEFAULT	15000
+#define HEARTBEAT_MS_MIN	100
+#define HEARTBEAT_MS_MAX	600000
 
 struct config {
 	const char	*db_path;
@@ -32,6 +36,7 @@ struct config {
 	int		 threads;
 	int		 socket_mode;	/* chmod of a unix socket we create */
 	long		 max_waiters;
+	int		 heartbeat_ms;
 	char		 cors_origin[CORS_ORIGIN_MAX];
 	int64_t		 now_ms;	/* TICKFEED_NOW; 0 = the real clock */
 	enum log_target	 log;

@@ -2,26 +2,38 @@
  * GET /api/v1/stream?symbols=A,B[&last_event_id=ID]
  *
  * Server-sent events (HTML Living Standard, "Server-sent events";
- * text/event-stream).  The stream opens with
+ * text/event-stream).  Every block is a real event with an id, so that
+ * every client library (not only browsers) keeps the cursor to resume
+ * from.  The stream opens with
  *
  *	retry: 2000
  *	id: CURSOR
+ *	event: start
+ *	data: {"cursor":CURSOR,"heartbeat_ms":MS}
  *
- * (a block without data: it sets the browser's last event id, fires
- * nothing), then sends one event per commit batch that holds ticks of the
- * symbols (all when symbols= is absent), at most WAIT_BATCH_MAX ticks an
- * event:
+ * then sends one event per commit batch that holds ticks of the symbols
+ * (all when symbols= is absent), at most WAIT_BATCH_MAX ticks an event:
  *
  *	id: CURSOR
  *	event: ticks
  *	data: {"cursor":CURSOR,"ticks":[...as poll...]}
  *
- * and a comment line ": heartbeat" every 15 s so proxies keep it open.
- * CURSOR is the id to resume from: the browser sends it back as
- * Last-Event-ID when it reconnects (after retry ms), and nothing is lost
- * or repeated.  The first connection resumes from last_event_id= (a
- * browser cannot set the header itself); the header wins when both are
- * given; neither means "from now".  The same errors as poll (400 beyond
+ * and every heartbeat_ms (TICKFEED_HEARTBEAT_MS, 15000 by default),
+ * whatever else was sent (under plain CGI:
+ * after heartbeat_ms without an event), a heartbeat:
+ *
+ *	id: CURSOR
+ *	event: heartbeat
+ *	data: {"cursor":CURSOR,"newest_tick_age_ms":AGE}
+ *
+ * (AGE: now minus the store's newest tick time, null while empty), so
+ * that a client tells a quiet market from a dead connection: two beats
+ * missed, it reconnects.  CURSOR is always the id to resume from: the
+ * client sends it back as Last-Event-ID when it reconnects (after retry
+ * ms), and nothing is lost or repeated.  The first connection resumes
+ * from last_event_id= (a browser cannot set the header itself); the
+ * header wins when both are given; neither means "from now".  The same
+ * errors as poll (404 for a symbol the store has never seen, 400 beyond
  * the newest id, 410 older than pruned history, 503 when too many wait).
  * A stream ends after an hour (the client resumes); in plain CGI after
  * 55 s, since each stream is a process there.  X-Accel-Buffering: no
@@ -54,10 +66,15 @@ stream_end(struct buf *out, long long cursor)
 }
 
 static void
-stream_heartbeat(struct buf *out, long long cursor)
+stream_heartbeat(struct buf *out, long long cursor, int64_t newest_ts)
 {
-	(void)cursor;
-	buf_add(out, ": heartbeat\n\n", 13);
+	buf_printf(out, "id: %lld\nevent: heartbeat\ndata: {\"cursor\":%lld,"
+	    "\"newest_tick_age_ms\":", cursor, cursor);
+	if (newest_ts < 0)
+		buf_addz(out, "null");
+	else
+		buf_printf(out, "%lld", (long long)(app_now_ms() - newest_ts));
+	buf_add(out, "}\n\n", 3);
 }
 
 const struct wait_ops ep_stream_ops = {
@@ -84,8 +101,9 @@ stream_open(struct req *req, long long cursor)
 	req->status = HTTP_OK;
 	if (req->method == METHOD_HEAD)
 		return req_write(req, buf, (size_t)n);
-	n += snprintf(buf + n, sizeof(buf) - (size_t)n,
-	    "retry: %d\nid: %lld\n\n", WAIT_RETRY_MS, cursor);
+	n += snprintf(buf + n, sizeof(buf) - (size_t)n, "retry: %d\nid: %lld\n"
+	    "event: start\ndata: {\"cursor\":%lld,\"heartbeat_ms\":%d}\n\n",
+	    WAIT_RETRY_MS, cursor, cursor, cfg.heartbeat_ms);
 	if (n >= (int)sizeof(buf))
 		return -1;
 	return req_write(req, buf, (size_t)n);
@@ -113,7 +131,19 @@ stream_cursor(struct req *req, int *given, long long *cursor)
 	return 0;
 }
 
-/* Plain CGI: the stream runs in this process until its deadline. */
+/* A heartbeat with the store's newest tick time, read here. */
+static void
+stream_cgi_beat(struct worker *w, struct buf *ev, long long cursor)
+{
+	long long ts;
+
+	stream_heartbeat(ev, cursor, ep_newest_tick(w, &ts) == 1 ? ts : -1);
+}
+
+/*
+ * Plain CGI: the stream runs in this process until its deadline; a
+ * heartbeat follows heartbeat_ms without an event.
+ */
 static enum handler_result
 stream_cgi(struct req *req, struct worker *w, struct wait_query *q)
 {
@@ -137,9 +167,9 @@ stream_cgi(struct req *req, struct worker *w, struct wait_query *q)
 			stream_event(&ev, cursor, ticks.p, ticks.len);
 			q->since = cursor;
 		} else if (n == 0 && wait_cgi_block(w->db, cfg.db_path,
-		    &q->syms, q->since, now + WAIT_HEARTBEAT_MS < end ?
-		    now + WAIT_HEARTBEAT_MS : end) == 0)
-			stream_heartbeat(&ev, q->since);
+		    &q->syms, q->since, now + cfg.heartbeat_ms < end ?
+		    now + cfg.heartbeat_ms : end) == 0)
+			stream_cgi_beat(w, &ev, q->since);
 		if (n < 0 || ev.oom || req_write(req, ev.p, ev.len) == -1 ||
 		    req_flush(req) == -1)
 			break;

@@ -3,7 +3,7 @@
  *
  *   tickfeed.fcgi [-v] [-d db] [-l unix:/path | host:port] [-t threads]
  *                 [-o cors-origin] [-L stderr|syslog] [-m socket-mode]
- *                 [-w max-waiters]
+ *                 [-w max-waiters] [-b heartbeat-ms]
  *
  * Settings: config.h (each flag has an environment twin; flags win).
  * Without a listen address it serves FastCGI on fd 0 when fd 0 is a
@@ -140,6 +140,7 @@ main_wait(void)
 	struct wait_config	wc = {
 		.dbpath = cfg.db_path,
 		.max_waiters = cfg.max_waiters,
+		.heartbeat_ms = cfg.heartbeat_ms,
 		.kinds = ep_wait_kinds,
 		.on_finish = ep_wait_finish,
 		.on_idle = conn_idle,

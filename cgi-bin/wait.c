@@ -31,6 +31,8 @@
  *                                      fd readable/hung up -> the client
  *                                      left: close, free
  *                                      heartbeat -> to every stream
+ *                                      (its resume cursor, the age of
+ *                                      the newest tick)
  *
  * The fast path.  A handler whose cursor lies between pruned history and
  * the dispatcher's head (wait_head(): the common case, a client re-polls
@@ -278,10 +280,11 @@ wait_heartbeat(void)
 	for (w = LIST_FIRST(&disp->waiters); w != NULL; w = next) {
 		next = LIST_NEXT(w, entry);
 		ops = disp->kinds[w->kind];
-		if (w->closing || ops->heartbeat == NULL)
+		if (w->closing || w->group == NULL || ops->heartbeat == NULL)
 			continue;
 		buf_reset(&disp->out);
-		ops->heartbeat(&disp->out, w->group ? w->group->cursor : 0);
+		ops->heartbeat(&disp->out, w->group ? w->group->scanned : 0,
+		    watch_newest_ts(disp->watch));
 		wait_send(w, disp->out.p, disp->out.len, 0, 200);
 	}
 }
@@ -416,8 +419,6 @@ wait_init(const struct wait_config *cfg, char *err)
 	disp->cfg = *cfg;
 	for (i = 0; i < WAIT_KIND__MAX; i++)
 		disp->kinds[i] = cfg->kinds[i];
-	if (disp->cfg.heartbeat_ms <= 0)
-		disp->cfg.heartbeat_ms = WAIT_HEARTBEAT_MS;
 	if ((disp->epfd = epoll_create1(EPOLL_CLOEXEC)) == -1 ||
 	    (disp->evfd = eventfd(0, EFD_NONBLOCK | EFD_CLOEXEC)) == -1 ||
 	    wait_add_fd(disp->evfd, &wait_tag_inbox) == -1) {

@@ -21,7 +21,6 @@
 
 #define WAIT_TIMEOUT_DEFAULT	25	/* s, long-poll without timeout= */
 #define WAIT_TIMEOUT_CAP	55	/* s; web servers' read timeout is 60 */
-#define WAIT_HEARTBEAT_MS	15000	/* SSE heartbeat every 15 s */
 #define WAIT_STREAM_LIFE_S	3600	/* a stream ends (and resumes) hourly */
 #define WAIT_RETRY_MS		2000	/* SSE retry: */
 #define WAIT_BATCH_MAX		1000	/* ticks in one answer or event */
@@ -42,20 +41,23 @@ enum wait_kind {
  * FastCGI stdout stream (headers included if none went before parking).
  * deliver() only ever gets ticks already formatted as JSON: ticks is
  * their comma-joined list, len bytes (0: none), and cursor the one to
- * send next.
+ * send next.  heartbeat() (NULL: none) gets a cursor the client may
+ * resume from (no tick of its symbols lies between its last and this
+ * one) and the store's newest tick time (-1: none yet).
  */
 struct wait_ops {
 	int	persistent;	/* stays parked after a delivery */
 	void	(*deliver)(struct buf *out, long long cursor,
 		    const char *ticks, size_t len);
 	void	(*expire)(struct buf *out, long long cursor);
-	void	(*heartbeat)(struct buf *out, long long cursor);  /* NULL: none */
+	void	(*heartbeat)(struct buf *out, long long cursor,
+		    int64_t newest_ts);
 };
 
 struct wait_config {
 	const char		*dbpath;
 	long			 max_waiters;	/* >= 1 */
-	int			 heartbeat_ms;	/* 0: WAIT_HEARTBEAT_MS */
+	int			 heartbeat_ms;	/* > 0 */
 	const struct wait_ops	*const *kinds;	/* [WAIT_KIND__MAX] */
 	/*
 	 * Called on the dispatcher thread as each parked request ends, its

@@ -43,6 +43,7 @@ struct watch {
 	int		 ifd;		/* inotify, -1 when unavailable */
 	char		 base[256];	/* file name of the database */
 	long long	 head;		/* highest id read */
+	int64_t		 newest_ts;	/* the store's newest tick time, -1 */
 	long long	 floor;		/* ids above it are all in the ring */
 	size_t		 start, end;	/* logical indexes into ring */
 	struct watch_tick ring[WATCH_RING];
@@ -56,6 +57,7 @@ watch_tick_format(struct watch_tick *t, long long id, const char *symbol,
 	struct buf	b = BUF_INIT;
 
 	t->id = id;
+	t->ts = ts;
 	t->len = 0;
 	snprintf(t->symbol, sizeof(t->symbol), "%s", symbol);
 	jw_tick(&b, &tk);
@@ -171,6 +173,24 @@ watch_busy(void *arg, int n)
 	return 1;
 }
 
+/* The newest tick time of the store into w->newest_ts; 0 or -1. */
+static int
+watch_read_newest(struct watch *w)
+{
+	sqlite3_stmt	*st;
+	int		 rc;
+
+	w->newest_ts = -1;
+	if (sqlite3_prepare_v2(w->db, "SELECT max(last_ts) FROM symbols"
+	    " WHERE last_id > 0", -1, &st, NULL) != SQLITE_OK)
+		return -1;
+	if ((rc = sqlite3_step(st)) == SQLITE_ROW &&
+	    sqlite3_column_type(st, 0) != SQLITE_NULL)
+		w->newest_ts = sqlite3_column_int64(st, 0);
+	sqlite3_finalize(st);
+	return rc == SQLITE_ROW ? 0 : -1;
+}
+
 struct watch *
 watch_open(const char *dbpath, char *err)
 {
@@ -195,6 +215,12 @@ watch_open(const char *dbpath, char *err)
 		return NULL;
 	}
 	w->floor = w->head;
+	if (watch_read_newest(w) == -1) {
+		snprintf(err, WATCH_ERRSZ, "%s: %s", dbpath,
+		    sqlite3_errmsg(w->db));
+		watch_close(w);
+		return NULL;
+	}
 	return w;
 }
 
@@ -257,6 +283,8 @@ watch_push(const struct watch_tick *t, void *arg)
 	}
 	w->ring[w->end++ % WATCH_RING] = *t;
 	w->head = t->id;
+	if (t->ts > w->newest_ts)
+		w->newest_ts = t->ts;
 	return 0;
 }
 
@@ -279,6 +307,12 @@ long long
 watch_head(const struct watch *w)
 {
 	return w->head;
+}
+
+int64_t
+watch_newest_ts(const struct watch *w)
+{
+	return w->newest_ts;
 }
 
 long long

@@ -26,6 +26,7 @@
 /* One tick as the API prints it in poll and stream answers. */
 struct watch_tick {
 	long long	id;
+	int64_t		ts;
 	char		symbol[SYMBOL_MAX + 1];
 	unsigned	len;
 	char		json[WATCH_TICK_JSONSZ];
@@ -72,6 +73,8 @@ long		 watch_refresh(struct watch *);
 sqlite3		*watch_db(const struct watch *);
 /* Highest tick id read: every tick <= it is known. */
 long long	 watch_head(const struct watch *);
+/* The newest tick time of the store (ms), as last read; -1 while empty. */
+int64_t		 watch_newest_ts(const struct watch *);
 /*
  * Ticks with id > watch_floor() are all in the ring; a cursor below it
  * needs watch_read().

@@ -45,6 +45,16 @@ follow_free(struct follow *f)
 }
 
 int
+follow_ready(const struct follow *f, const struct lines *l)
+{
+	struct pollfd pfd = { .fd = f->fd, .events = POLLIN };
+
+	if (f->regular)
+		return !l->eof;
+	return poll(&pfd, 1, 0) > 0;
+}
+
+int
 follow_growing(const struct follow *f)
 {
 	return f->regular;

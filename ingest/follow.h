@@ -43,6 +43,12 @@ void	follow_free(struct follow *);
 #define FOLLOW_RESTART	2
 #define FOLLOW_ROTATED	3
 int	follow_wait(struct follow *, const struct lines *, int ms);
+/*
+ * Whether a read would find input now, without waiting: a regular file
+ * not yet read to its end, a pipe or terminal with bytes (or its end)
+ * waiting.
+ */
+int	follow_ready(const struct follow *, const struct lines *);
 /* After a read returned 0: 1 if the input may still grow, 0 if it ended. */
 int	follow_growing(const struct follow *);
 

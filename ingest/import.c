@@ -2,8 +2,9 @@
  * Importing one input (a file or stdin) through the writer: lines from
  * the line reader, records from the format's source, ticks into the
  * writer, refusals to stderr as FILE:LINE: reason.  With --follow the
- * input is read on as it grows; the open batch is committed when it holds
- * --batch ticks or has been open --flush-ms, whichever comes first.
+ * input is read on as it grows; the open batch is committed when the
+ * input has nothing more ready (group commit), when it holds --batch
+ * ticks, or when it has been open --flush-ms, whichever comes first.
  *
  * A line is complete when it ends with a newline.  When an input ends
  * with a line that does not, the writer is most likely still writing it
@@ -150,11 +151,18 @@ import_stop(struct import *im)
 		import_hold(im, im->lines.lineno + 1);
 }
 
-/* --follow: commits a batch open for --flush-ms; -1 on database error. */
+/*
+ * --follow, group commit: the open batch commits as soon as the input has
+ * nothing more ready to read, so a lone tick is committed at once and
+ * batches grow only under load (as a database's group commit does), and
+ * at the latest once it has been open --flush-ms.  -1 on database error.
+ */
 static int
 import_flush_due(struct import *im)
 {
-	if (writer_pending(im->w) > 0 &&
+	if (writer_pending(im->w) == 0)
+		return 0;
+	if (!follow_ready(&im->follow, &im->lines) ||
 	    time_mono_ms() - writer_opened_ms(im->w) >= im->cfg->flush_ms)
 		return writer_commit(im->w);
 	return 0;

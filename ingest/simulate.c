@@ -230,26 +230,32 @@ sim_print(const struct tick *t, int format)
 		    (long long)t->seq);
 }
 
-/* Sleeps until the next tick is due, committing a batch that falls due. */
+/*
+ * Sleeps until the next tick is due.  Group commit, as --follow: before
+ * sleeping (no tick is ready) the open batch commits, so a lone tick is
+ * stored at once; a run behind its pace grows the batch, up to --batch
+ * ticks or --flush-ms.  0 or -1 (database error).
+ */
 static int
 sim_pace(struct sim *sm, struct writer *w, int64_t t0)
 {
 	const struct ingest_config	*cfg = sm->cfg;
-	int64_t				 due, now, flush;
+	int64_t				 due, now;
 
 	if (cfg->rate <= 0)
 		return 0;
 	due = t0 + (int64_t)((double)sm->n * 1000.0 / cfg->rate);
 	while (!ingest_stop && (now = time_mono_ms()) < due) {
-		flush = w != NULL && writer_pending(w) > 0 ?
-		    writer_opened_ms(w) + cfg->flush_ms : due;
-		if (flush <= now) {
+		if (w != NULL && writer_pending(w) > 0) {
 			if (writer_commit(w) == -1)
 				return -1;
 			continue;
 		}
-		(void)poll(NULL, 0, (int)((flush < due ? flush : due) - now));
+		(void)poll(NULL, 0, (int)(due - now));
 	}
+	if (w != NULL && writer_pending(w) > 0 &&
+	    time_mono_ms() - writer_opened_ms(w) >= cfg->flush_ms)
+		return writer_commit(w);
 	return 0;
 }
 

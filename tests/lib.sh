@@ -63,3 +63,13 @@ test_stack() {
 	STACK_DIR=$TEST_TMP/stack
 	on_exit stack_stop
 }
+
+# waiting URL: the app's gauge of waiting clients, read from
+# URL/api/v1/metrics (URL: the stack's, e.g. $STACK_URL).
+waiting() {
+	curl -s "$1/api/v1/metrics" |
+	    awk '$1 == "tickfeed_waiting_clients" { print $2 }'
+}
+waiting_is() { [ "$(waiting "$1")" = "$2" ]; }
+# until_waiting URL N: the gauge reads N (looked at for up to 60 s).
+until_waiting() { STACK_WAIT_S=60 stack_wait_for waiting_is "$1" "$2"; }

@@ -49,10 +49,14 @@ stack_free_port() {
 	python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'
 }
 
-# stack_wait_for CMD...: retries CMD for up to 10 s.
+# stack_wait_for CMD...: retries CMD every 0.1 s for up to STACK_WAIT_S
+# seconds (default 10): a bound, not an assertion.
 stack_wait_for() {
 	local i
-	for i in $(seq 100); do "$@" >/dev/null 2>&1 && return 0; sleep 0.1; done
+	for i in $(seq $((${STACK_WAIT_S:-10} * 10))); do
+		"$@" >/dev/null 2>&1 && return 0
+		sleep 0.1
+	done
 	echo "stack: timed out waiting for: $*" >&2
 	return 1
 }
@@ -155,6 +159,7 @@ stack_apache_common() {
 	LoadModule dir_module $APACHE_MODULES/mod_dir.so
 	LoadModule alias_module $APACHE_MODULES/mod_alias.so
 	LoadModule env_module $APACHE_MODULES/mod_env.so
+	LoadModule headers_module $APACHE_MODULES/mod_headers.so
 	TypesConfig /etc/mime.types
 	CONF
 	if [ "$(id -u)" -eq 0 ]; then
@@ -172,7 +177,7 @@ stack_app_env() {
 }
 
 stack_start_apache() {
-	local mode=$1 db=$2 port=${3:-$(stack_free_port)} d conf
+	local mode=$1 db=$2 port=${3:-$(stack_free_port)} d conf override
 	stack_dir
 	d=$STACK_DIR/apache-$mode
 	mkdir -p "$d/run"
@@ -203,7 +208,12 @@ stack_start_apache() {
 		  echo "</VirtualHost>"; } >"$conf" ;;
 	cgi)
 		# A shared-hosting web directory: the page, the program and
-		# the .htaccess from conf/, side by side.
+		# the .htaccess from conf/, side by side, under exactly the
+		# AllowOverride that file says the host must allow.
+		override=$(sed -n 's/^#[[:space:]]*\(AllowOverride .*\)$/\1/p' \
+		    "$STACK_ROOT/conf/apache/htaccess")
+		[ -n "$override" ] || { echo "stack: no AllowOverride line" \
+		    "in conf/apache/htaccess" >&2; return 1; }
 		mkdir -p "$d/htdocs"
 		cp -R "$STACK_WWW/." "$d/htdocs/"
 		cp "$STACK_APP" "$d/htdocs/tickfeed.fcgi"
@@ -215,7 +225,7 @@ stack_start_apache() {
 		  stack_app_env SetEnv
 		  echo "DocumentRoot $d/htdocs"
 		  echo "<Directory $d/htdocs>"
-		  echo "    AllowOverride All"
+		  echo "    $override"
 		  echo "    Require all granted"
 		  echo "</Directory>"; } >"$conf" ;;
 	*)

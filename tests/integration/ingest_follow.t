@@ -69,15 +69,31 @@ wait_for has 12; ok $? "--batch 2 commits two ticks at once, timer or not"
 exec 3>&-
 wait "$P"
 
+# Group commit: with an hour's --flush-ms and a batch of 10,000, a lone
+# tick is committed as soon as the input has nothing more ready, and a
+# burst is committed whole.
+"$ING" --db "$DB" --follow --flush-ms 3600000 - < pipe > g.out &
+P=$!; echo "$P" > p.pid
+exec 3> pipe
+printf '{"symbol":"G","ts":1764322200001,"price":1}\n' >&3
+wait_for has 13; ok $? "group commit: a lone tick is committed at once"
+for i in $(seq 2 501); do
+	printf '{"symbol":"G","ts":%d,"price":1}\n' $((1764322200000 + i))
+done >&3
+wait_for has 513; ok $? "group commit: a burst of 500 is committed"
+is "$(count)" 513 "every tick of the burst, once"
+exec 3>&-
+wait "$P"
+
 # without --follow a signal interrupts the input: 5, what was read committed
 "$ING" --db "$DB" --batch 1 - < pipe > i.out 2> i.err &
 P=$!; echo "$P" > p.pid
 exec 3> pipe
 printf '{"symbol":"D","ts":1764322200001,"price":1}\n' >&3
-wait_for has 13; ok $? "--batch 1 commits the tick at once"
+wait_for has 514; ok $? "--batch 1 commits the tick at once"
 kill -TERM "$P"; wait "$P"; rc=$?
 exec 3>&-
 is "$rc" 5 "SIGTERM before the input ended: exit 5"
 like "$(cat i.err)" "interrupted: what was read is committed; run again to finish" "says so"
-is "$(count)" 13 "the tick read is committed"
+is "$(count)" 514 "the tick read is committed"
 done_testing

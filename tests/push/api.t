@@ -16,16 +16,10 @@ on_exit 'for p in "${BG[@]}"; do kill $p 2>/dev/null; done'
 "$BIN/tickfeed-ingest" --db "$DB" -q simulate --symbols MSFT --seed 1 \
     --count 10 --start-ts 1577836800000 --step-ms 1000
 "$BIN/tickfeed-ingest" --db "$DB" -q simulate --symbols AAPL --seed 2 --count 10
-TICKFEED_MAX_WAITERS=3 stack_start_app "$DB" >/dev/null
+TICKFEED_MAX_WAITERS=3 TICKFEED_HEARTBEAT_MS=1000 stack_start_app "$DB" >/dev/null
 stack_start_nginx >/dev/null
 U=$STACK_URL/api/v1
 
-waiting() { curl -s "$U/metrics" | awk '$1 == "tickfeed_waiting_clients" { print $2 }'; }
-until_waiting() {
-	local i
-	for i in $(seq 300); do [ "$(waiting)" = "$1" ] && return 0; sleep 0.1; done
-	return 1
-}
 # get URL [CURL ARGS]: "STATUS BODY"
 get() { curl -s -m 20 -w '%{http_code} ' -o "$TEST_TMP/body" "$@" &&
 	cat "$TEST_TMP/body"; }
@@ -46,15 +40,15 @@ is "$(get "$U/poll?timeout=x")" \
 
 # A client that leaves while parked frees its slot.
 curl -s -m 30 -o /dev/null "$U/poll?since=20&timeout=30" & BG+=($!)
-until_waiting 1; ok $? "a poll is parked"
+until_waiting "$STACK_URL" 1; ok $? "a poll is parked"
 kill "${BG[-1]}"
-until_waiting 0; ok $? "the client left: its slot is free again"
+until_waiting "$STACK_URL" 0; ok $? "the client left: its slot is free again"
 
 # The cap: three wait, the fourth is told so.
 for i in 1 2 3; do
 	curl -s -m 30 -o "$TEST_TMP/w$i" "$U/poll?symbols=AAPL&since=20&timeout=30" & BG+=($!)
 done
-until_waiting 3; ok $? "three parked (the configured cap)"
+until_waiting "$STACK_URL" 3; ok $? "three parked (the configured cap)"
 is "$(get "$U/poll?since=20&timeout=30")" \
     '503 {"error":{"code":"too_many_waiters","message":"the limit of waiting clients is reached; retry later"}}' \
     "the waiter past the cap: 503 at once"
@@ -69,7 +63,7 @@ for i in 1 2 3; do wait "${BG[-$i]}"; done
 is "$(sed 's/"ts".*//' "$TEST_TMP/w1")" '{"cursor":21,"ticks":[{"id":21,"symbol":"AAPL",' \
     "a commit answers the parked polls"
 is "$(cat "$TEST_TMP/w2")" "$(cat "$TEST_TMP/w1")" "all of them the same bytes"
-until_waiting 0; ok $? "and frees them"
+until_waiting "$STACK_URL" 0; ok $? "and frees them"
 
 # SSE: the opening block, catching up from Last-Event-ID, the header
 # winning over the query, events for the symbols only.
@@ -78,11 +72,20 @@ curl -s -N -m 3 -D "$TEST_TMP/head" -o "$TEST_TMP/sse" \
 is "$(tr -d '\r' <"$TEST_TMP/head" | grep -iE '^(content-type|cache-control|x-content-type-options):')" \
     "$(printf 'Content-Type: text/event-stream\nCache-Control: no-store\nX-Content-Type-Options: nosniff')" \
     "the stream's head as API.md says: text/event-stream, no-store, nosniff"
-is "$(head -c 26 "$TEST_TMP/sse")" $'retry: 2000\nid: 19\n\nid: 21' \
-    "retry:, then id: of the cursor given by Last-Event-ID"
-is "$(grep -c '^data: ' "$TEST_TMP/sse")" 1 "one event for one batch"
-like "$(grep '^data: ' "$TEST_TMP/sse")" '^data: \{"cursor":21,"ticks":\[\{"id":20,"symbol":"AAPL",.*\{"id":21,"symbol":"AAPL",.*\]\}$' \
+is "$(head -c 79 "$TEST_TMP/sse")" $'retry: 2000\nid: 19\nevent: start\ndata: {"cursor":19,"heartbeat_ms":1000}\n\nid: 21' \
+    "retry:, then the start event with the cursor given by Last-Event-ID"
+is "$(grep -c '^event: ticks' "$TEST_TMP/sse")" 1 "one event for one batch"
+like "$(grep -A1 '^event: ticks' "$TEST_TMP/sse" | grep '^data: ')" '^data: \{"cursor":21,"ticks":\[\{"id":20,"symbol":"AAPL",.*\{"id":21,"symbol":"AAPL",.*\]\}$' \
     "the event: ticks 20 and 21, cursor 21"
+# Heartbeats (every second here): real events, with the cursor to resume
+# from and the age of the newest tick, so that a client can tell a quiet
+# market from a dead connection.
+curl -s -N -m 2.6 -o "$TEST_TMP/beat" "$U/stream?symbols=MSFT"
+n=$(grep -c '^event: heartbeat$' "$TEST_TMP/beat")
+ok $([ "$n" -ge 2 ] && [ "$n" -le 3 ]; echo $?) "2 or 3 heartbeats in 2.6 s at one a second, all streams in step ($n)"
+like "$(grep -B1 -A1 '^event: heartbeat$' "$TEST_TMP/beat" | head -3 | tr '\n' '|')" \
+    '^id: 21\|event: heartbeat\|data: \{"cursor":21,"newest_tick_age_ms":[0-9]+\}\|$' \
+    "a heartbeat: id and cursor to resume from, the newest tick's age"
 is "$(get "$U/stream?last_event_id=99")" \
     '400 {"error":{"code":"bad_cursor","message":"cursor 99 is beyond the newest tick id 21"}}' \
     "a stream from the future: 400"
@@ -125,5 +128,5 @@ is "$(get -H 'Last-Event-ID: 9' "$U/stream")" \
     "a stream resuming before it: 410"
 is "$(get "$U/poll?since=10&timeout=0&symbols=MSFT")" '200 {"cursor":10,"ticks":[]}' \
     "from where history starts: fine"
-until_waiting 0; ok $? "nothing left waiting"
+until_waiting "$STACK_URL" 0; ok $? "nothing left waiting"
 done_testing

@@ -15,15 +15,6 @@ push_build_client || { ok 1 "build bench/pushload"; done_testing; exit 1; }
 DB=$TEST_TMP/ticks.db
 SETS="AAPL;MSFT,IBM;GOOG,AMZN,TSLA;*;NVDA,META;BRK.B,JPM,AAPL"
 
-waiting() { curl -s "$STACK_URL/api/v1/metrics" |
-	awk '$1 == "tickfeed_waiting_clients" { print $2 }'; }
-
-# until_waiting N: the gauge reads N (polled for up to 60 s).
-until_waiting() {
-	local i
-	for i in $(seq 600); do [ "$(waiting)" = "$1" ] && return 0; sleep 0.1; done
-	return 1
-}
 
 field() { sed -n "s/.*\b$1=\([0-9-]*\).*/\1/p" "$2"; }
 
@@ -37,7 +28,7 @@ run_load() {
 	    -t "$t" -r 7 -a 11 -d "$DB" -u "$TEST_TMP/target" -T 150 >"$out" 2>&1 &
 	lp=$!
 	on_exit "kill $lp 2>/dev/null"
-	until_waiting 600
+	until_waiting "$STACK_URL" 600
 	ok $? "$name: 600 clients waiting before the first commit"
 	push_feed "$DB" 10 2000
 	ok $? "$name: 10 bursts of 2,000 ticks committed"
@@ -55,7 +46,7 @@ run_load() {
 	    "$name: nothing outside the range, no error answer"
 	like "$(field reconnects "$out")" '^[1-9][0-9]+$' \
 	    "$name: clients did leave and resume"
-	until_waiting 0
+	until_waiting "$STACK_URL" 0
 	ok $? "$name: the waiting gauge returns to 0"
 }
 

@@ -2,10 +2,11 @@
 # Nothing in www/ or conf/ lets a web server hand out the database or the
 # logs.  The web root is a copy of www/ into which a careless operator
 # has dropped a database, its -wal/-shm/-journal, an .sqlite copy and log
-# files; nginx (conf/nginx snippet) and Apache on shared hosting
-# (conf/apache/htaccess) must refuse every one of them, however the name
-# is spelled, and neither may reach the real database or the logs outside
-# the web root by traversal.  www/ and conf/ themselves hold no such file.
+# files; nginx (conf/nginx snippet) and Apache in all three ways (the
+# mod_proxy_fcgi and mod_fcgid vhost snippets, conf/apache/htaccess on
+# shared hosting) must refuse every one of them, however the name is
+# spelled, and none may reach the real database or the logs outside the
+# web root by traversal.  www/ and conf/ themselves hold no such file.
 . "$(dirname "$0")/../lib.sh"
 . "$ROOT/tests/faults/faults.sh"
 test_stack apache2
@@ -70,11 +71,13 @@ like "$(curl -s "$STACK_URL/")" "<html" "nginx: the page is served"
 refused "nginx: planted files" "$STACK_URL" "$PLANTED"
 refused "nginx: traversal" "$STACK_URL" "$TRAVERSAL"
 
-stack_start_apache cgi "$db" >/dev/null
-ok $? "apache (shared hosting, .htaccess) started"
-like "$(curl -s "$STACK_URL/")" "<html" "apache-cgi: the page is served"
-refused "apache-cgi: planted files" "$STACK_URL" "$PLANTED"
-refused "apache-cgi: traversal" "$STACK_URL" "$TRAVERSAL"
-like "$(curl -s "$STACK_URL/api/v1/health")" '^\{"status":"ok"' \
-    "apache-cgi: the API still answers"
+for mode in proxy_fcgi fcgid cgi; do
+	stack_start_apache "$mode" "$db" >/dev/null
+	ok $? "apache-$mode started"
+	like "$(curl -s "$STACK_URL/")" "<html" "apache-$mode: the page is served"
+	refused "apache-$mode: planted files" "$STACK_URL" "$PLANTED"
+	refused "apache-$mode: traversal" "$STACK_URL" "$TRAVERSAL"
+	like "$(curl -s "$STACK_URL/api/v1/health")" '^\{"status":"ok"' \
+	    "apache-$mode: the API still answers"
+done
 done_testing

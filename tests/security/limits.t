@@ -83,31 +83,28 @@ stack_start_nginx >/dev/null
 ok $? "nginx started"
 url=$STACK_URL/api/v1
 head=$(sqlite3 -readonly "$db" 'SELECT max(id) FROM ticks')
-waiting() {
-	curl -s "$url/metrics" | awk '$1 == "tickfeed_waiting_clients" {print $2}'
-}
 for i in 1 2 3 4 5; do
-	faults_get "$url/poll?symbols=AAPL&since=$head&timeout=50" \
+	faults_get "$url/poll?symbols=BIG&since=$head&timeout=50" \
 	    >"$TEST_TMP/poll.$i" &
 	echo $! >"$TEST_TMP/poll.$i.pid"
 	on_exit "stack_kill_pidfile '$TEST_TMP/poll.$i.pid'"
 done
-for i in $(seq 100); do [ "$(waiting)" = 5 ] && break; sleep 0.1; done
-is "$(waiting)" 5 "five long-polls waiting"
+until_waiting "$STACK_URL" 5
+is "$(waiting "$STACK_URL")" 5 "five long-polls waiting"
 FULL='503 {"error":{"code":"too_many_waiters","message":"the limit of waiting clients is reached; retry later"}}'
-is "$(faults_get "$url/poll?symbols=AAPL&since=$head&timeout=50")" "$FULL" "the sixth poll: 503"
-is "$(FAULTS_MAX_TIME=5 faults_get "$url/stream?symbols=AAPL")" "$FULL" "a stream: 503"
-"$INGEST" -q --db "$db" simulate --symbols AAPL --count 1 --rate 0 --seed 3
-ok $? "one AAPL tick committed"
+is "$(faults_get "$url/poll?symbols=BIG&since=$head&timeout=50")" "$FULL" "the sixth poll: 503"
+is "$(FAULTS_MAX_TIME=5 faults_get "$url/stream?symbols=BIG")" "$FULL" "a stream: 503"
+"$INGEST" -q --db "$db" simulate --symbols BIG --count 1 --rate 0 --seed 3
+ok $? "one BIG tick committed"
 n=0
 for i in 1 2 3 4 5; do
 	wait "$(cat "$TEST_TMP/poll.$i.pid")"
-	[[ $(cat "$TEST_TMP/poll.$i") == "200 {\"cursor\":$((head + 1)),\"ticks\":[{\"id\":$((head + 1)),\"symbol\":\"AAPL\","* ]] &&
+	[[ $(cat "$TEST_TMP/poll.$i") == "200 {\"cursor\":$((head + 1)),\"ticks\":[{\"id\":$((head + 1)),\"symbol\":\"BIG\","* ]] &&
 	    n=$((n + 1))
 done
 is "$n" 5 "the five waiting polls got the new tick"
 [ "$n" -eq 5 ] || for i in 1 2 3 4 5; do diag "poll $i: $(head -c 300 "$TEST_TMP/poll.$i")"; done
-is "$(waiting)" 0 "their places are free"
-like "$(faults_get "$url/poll?symbols=AAPL&since=$head&timeout=5")" '^200 ' \
+is "$(waiting "$STACK_URL")" 0 "their places are free"
+like "$(faults_get "$url/poll?symbols=BIG&since=$head&timeout=5")" '^200 ' \
     "a new poll is served again"
 done_testing

@@ -47,10 +47,9 @@ t_expire(struct buf *out, long long cursor)
 }
 
 static void
-t_beat(struct buf *out, long long cursor)
+t_beat(struct buf *out, long long cursor, int64_t newest_ts)
 {
-	(void)cursor;
-	buf_add(out, "H", 1);
+	buf_printf(out, "H%lld@%lld;", cursor, (long long)newest_ts);
 }
 
 static void
@@ -368,7 +367,9 @@ test_stream(void)
 	tap_is_int(client_read(a, "S1511:", out, sizeof(out)), 0,
 	    "second event");
 	tap_ok(strstr(out, "S1510") == NULL, "no event for MSFT alone");
-	tap_is_int(client_read(a, "H", out, sizeof(out)), 0, "heartbeat");
+	/* The newest tick: ts 1795858200000 + 1500 (test_batches). */
+	tap_is_int(client_read(a, "H1511@1795858201500;", out, sizeof(out)), 0,
+	    "heartbeat: the resume cursor, the newest tick's time");
 
 	wait_stats_get(&s0);
 	slow = client_request();	/* never reads */
