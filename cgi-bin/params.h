@@ -11,6 +11,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "interval.h"
 #include "reply.h"
 #include "valid.h"
 
@@ -33,15 +34,6 @@ enum param {
 };
 #define PBIT(p)		(1u << (p))
 
-enum interval {
-	IV_1M,
-	IV_5M,
-	IV_15M,
-	IV_1H,
-	IV_1D,
-	IV__MAX
-};
-
 struct params {
 	unsigned	 present;		/* PBIT()s of the keys given */
 	char		 symbol[SYMBOL_MAX + 1];
@@ -51,7 +43,7 @@ struct params {
 	int64_t		 from;
 	int64_t		 to;
 	int64_t		 limit;
-	enum interval	 interval;
+	enum interval	 interval;		/* an intervals[] with .api */
 	int64_t		 timeout;
 	int64_t		 last_event_id;
 };
@@ -61,9 +53,6 @@ struct param_error {
 	const char	*code;
 	char		 msg[PARAM_MSG_SZ];
 };
-
-extern const char *const interval_names[IV__MAX];
-extern const int64_t interval_ms[IV__MAX];
 
 const char	*param_name(enum param);
 

@@ -41,7 +41,8 @@ static const char *const writer_sql[W_STMT__MAX] = {
 	    " last_id = CASE WHEN ?4 >= last_ts THEN ?5 ELSE last_id END,"
 	    " last_price = CASE WHEN ?4 >= last_ts THEN ?6 ELSE last_price END,"
 	    " last_size = CASE WHEN ?4 >= last_ts THEN ?7 ELSE last_size END,"
-	    " last_ts = max(last_ts, ?4)"
+	    " last_ts = max(last_ts, ?4),"
+	    " seq_id = max(seq_id, ?8)"
 	    " WHERE id = ?1",
 };
 
@@ -52,6 +53,7 @@ struct wsym {
 	int64_t	 added;
 	int	 decimals;
 	int64_t	 last_ts, last_id, last_price, last_size;
+	int64_t	 seq_id;		/* the batch's largest id for it */
 };
 
 struct writer {
@@ -248,6 +250,7 @@ static void
 writer_sym_note(struct writer *w, struct wsym *ws, const struct tick *t,
     int64_t id)
 {
+	ws->seq_id = id;
 	if (ws->added++ == 0) {
 		w->touched[w->ntouched++] = (size_t)(ws - w->syms);
 		ws->decimals = t->decimals;
@@ -337,7 +340,8 @@ writer_sym_flush(struct writer *w)
 	for (i = 0; i < w->ntouched; i++) {
 		ws = &w->syms[w->touched[i]];
 		const int64_t v[] = { ws->id, ws->added, ws->decimals,
-		    ws->last_ts, ws->last_id, ws->last_price, ws->last_size };
+		    ws->last_ts, ws->last_id, ws->last_price, ws->last_size,
+		    ws->seq_id };
 		if (bind_int64s(st, v, BIND_N(v)) != SQLITE_OK ||
 		    writer_exec(w, W_SYM_UPDATE) == -1)
 			return -1;
@@ -354,6 +358,10 @@ writer_commit(struct writer *w)
 		return 0;
 	if (writer_sym_flush(w) == -1)
 		goto fail;
+	if (candles_rollup(&w->candles) == -1) {
+		log_warnx("out of memory");
+		goto fail;
+	}
 	if (candles_flush(&w->candles) == -1) {
 		writer_fail(w, "upsert candle");
 		goto fail;

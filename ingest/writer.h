@@ -1,8 +1,8 @@
 /*
  * The single writer: stores ticks in batches, one transaction each
  * (BEGIN IMMEDIATE ... COMMIT).  In the same transaction it keeps the
- * symbols rows (decimals, tick_count, the newest tick by ts) and the
- * 1-minute candles.  A tick whose natural key (symbol, ts, nkey) is
+ * symbols rows (decimals, tick_count, the newest tick by ts, seq_id the
+ * largest id) and the candles of every interval (candles.h).  A tick whose natural key (symbol, ts, nkey) is
  * already stored is counted as a duplicate and changes nothing.  ids
  * rise in commit order because only one transaction writes at a time.
  */
