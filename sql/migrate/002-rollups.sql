@@ -6,7 +6,9 @@
 -- candles_1m becomes the iv = 1 level of candles, with first_id (the
 -- smallest tick id of the minute) read from the ticks through the
 -- (symbol_id, ts, nkey) index; a minute whose ticks were all pruned gets
--- first_id = last_id (no tick of it is left to bound).
+-- first_id = last_id (no tick of it is left to bound).  min(+x.id): a
+-- bare min(id) makes SQLite walk the (symbol_id, id) index for the first
+-- id whose ts fits, which is quadratic in the store.
 CREATE TABLE candles (
     symbol_id  INTEGER NOT NULL REFERENCES symbols(id),
     iv         INTEGER NOT NULL,
@@ -28,7 +30,7 @@ INSERT INTO candles (symbol_id, iv, t, open, high, low, close, volume,
     trades, open_ts, close_ts, first_id, last_id)
 SELECT c.symbol_id, 1, c.t, c.open, c.high, c.low, c.close, c.volume,
     c.trades, c.open_ts, c.close_ts,
-    coalesce((SELECT min(x.id) FROM ticks AS x WHERE x.symbol_id = c.symbol_id
+    coalesce((SELECT min(+x.id) FROM ticks AS x WHERE x.symbol_id = c.symbol_id
         AND x.ts >= c.t AND x.ts < c.t + 60000), c.last_id),
     c.last_id
 FROM candles_1m AS c ORDER BY c.symbol_id, c.t;
