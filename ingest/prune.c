@@ -9,11 +9,16 @@
  * transaction, so a reader never sees a tick gone without the mark.
  * 'pruned_before_ts' (the cutoff) is raised before the first deletion.
  * Candles are kept at every level; symbols' last_* and seq_id stay.
+ * After each chunk prune sleeps as long as the chunk took: a writer
+ * waiting for the lock (SQLite's busy handler retries at growing
+ * intervals, at most 100 ms apart) finds it free half the time, so a
+ * live feed's commit waits about one chunk, never the whole prune.
  * SIGINT/SIGTERM stops after the chunk in progress commits (exit 5; run
  * again to finish).  Freed pages are reused by new ticks; the file only
  * shrinks with VACUUM (docs/store.md).
  */
 #include <stdio.h>
+#include <time.h>
 
 #include "ingest.h"
 #include "log.h"
@@ -117,12 +122,25 @@ prune_chunk(struct prune *p, int64_t symbol_id, long long *n)
 	return 0;
 }
 
+/* Leaves the lock to others as long as the chunk since t0 held it. */
+static void
+prune_yield(int64_t t0)
+{
+	int64_t		 ms = time_mono_ms() - t0;
+	struct timespec	 ts;
+
+	ms = ms < 1 ? 1 : ms > 1000 ? 1000 : ms;
+	ts.tv_sec = (time_t)(ms / 1000);
+	ts.tv_nsec = (long)(ms % 1000) * 1000000;
+	nanosleep(&ts, NULL);
+}
+
 /* Every symbol, chunk by chunk; 0, 1 when stopped by a signal, or -1. */
 static int
 prune_run(struct prune *p)
 {
 	sqlite3_stmt	*st;
-	int64_t		 symbol_id = 0;
+	int64_t		 symbol_id = 0, t0;
 	long long	 n;
 	int		 rc;
 
@@ -135,8 +153,11 @@ prune_run(struct prune *p)
 		do {
 			if (ingest_stop)
 				return 1;
+			t0 = time_mono_ms();
 			if (prune_chunk(p, symbol_id, &n) == -1)
 				return -1;
+			if (n > 0)
+				prune_yield(t0);
 		} while (n == PRUNE_CHUNK);
 	}
 	sqlite3_reset(st);
