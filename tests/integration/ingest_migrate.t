@@ -24,7 +24,7 @@ ok $rc "the previous release's tickfeed-ingest builds from git"
 [ $rc -eq 0 ] || { sed 's/^/# /' v1/build.log | tail -20; done_testing; exit; }
 V1=$TEST_TMP/v1/build/bin/tickfeed-ingest
 
-# 21 days up to an hour ago, 7 symbols, ~90 s apart per tick and symbol,
+# 21 days up to an hour ago, 7 symbols, ~3 min apart per tick and symbol,
 # shuffled: every batch holds late ticks for minutes, hours, days, weeks
 # already stored.  Nothing between 11 and 9 days ago, so a prune at 10
 # days cuts between whole days in both stores alike.
@@ -32,7 +32,7 @@ now=$(($(date +%s) * 1000)) day=86400000
 awk -v t0=$((now - 21 * day)) -v gap0=$((now - 11 * day)) \
     -v gap1=$((now - 9 * day)) -v t1=$((now - 3600000)) 'BEGIN {
 	srand(14); print "symbol,ts,price,size"
-	for (ts = t0; ts < t1; ts += 13001 + int(rand() * 50)) {
+	for (ts = t0; ts < t1; ts += 26001 + int(rand() * 50)) {
 		if (ts >= gap0 && ts < gap1) continue
 		p = 1000 + int(rand() * 90000)
 		printf "S%d,%.0f,%d.%02d,%d\n", int(rand() * 7), ts, p / 100, p % 100, 1 + int(rand() * 500)
