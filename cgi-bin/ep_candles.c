@@ -99,7 +99,7 @@ candles_query(struct req *req, struct candles_q *q)
 	q->limit = p->present & PBIT(P_LIMIT) ? p->limit :
 	    CANDLES_LIMIT_DEFAULT;
 	q->latest = !(p->present & PBIT(P_FROM));
-	q->lo = q->latest ? TS_MIN : interval_start(p->interval, p->from);
+	q->lo = q->latest ? INT64_MIN : interval_start(p->interval, p->from);
 	q->hi = p->present & PBIT(P_TO) ? p->to : TS_MAX + 1;
 	if ((p->present & PBIT(P_FROM)) && (p->present & PBIT(P_TO)) &&
 	    p->from >= p->to) {
