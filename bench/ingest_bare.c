@@ -1,9 +1,11 @@
 /*
  * The peer of the ingest benchmark: the same rows as bench/ingest.sh's CSV
  * (50 symbols, ts rising 3 ms a tick, cents, a negative nkey) inserted
- * into the same schema with one prepared statement, 10,000 rows per
- * transaction, and nothing else: no parsing, no duplicate counting, no
- * symbols or candles.  usage: ingest_bare DB COUNT
+ * into the same schema (db_open() creates it from sql/schema.sql) with
+ * one prepared statement, 10,000 rows per transaction, and nothing else:
+ * no parsing, no duplicate counting, no symbols rows or candles kept.
+ * With START, rows START..START+COUNT are appended to an existing store
+ * (the benchmark's fill).  usage: ingest_bare DB COUNT [START]
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -30,7 +32,7 @@ bare_symbols(sqlite3 *db)
 
 	for (i = 1; i <= BARE_SYMBOLS; i++) {
 		snprintf(sql, sizeof(sql), "INSERT INTO symbols (id, symbol)"
-		    " VALUES (%d, 'S%02d')", i, i);
+		    " VALUES (%d, 'S%02d') ON CONFLICT DO NOTHING", i, i);
 		if (bare_exec(db, sql) == -1)
 			return -1;
 	}
@@ -38,17 +40,17 @@ bare_symbols(sqlite3 *db)
 }
 
 static int
-bare_insert(sqlite3 *db, sqlite3_stmt *st, long n)
+bare_insert(sqlite3 *db, sqlite3_stmt *st, long start, long n)
 {
 	long long	price[BARE_SYMBOLS + 1];
-	unsigned	r = 12345;
+	unsigned	r = 12345u + (unsigned)start;
 	long		i;
 	int		s;
 
 	for (s = 1; s <= BARE_SYMBOLS; s++)
 		price[s] = 10000000000LL;
-	for (i = 0; i < n; i++) {
-		if (i % BARE_BATCH == 0 && bare_exec(db, "BEGIN") == -1)
+	for (i = start; i < start + n; i++) {
+		if ((i - start) % BARE_BATCH == 0 && bare_exec(db, "BEGIN") == -1)
 			return -1;
 		r = r * 1103515245u + 12345u;
 		s = (int)(i % BARE_SYMBOLS) + 1;
@@ -64,7 +66,7 @@ bare_insert(sqlite3 *db, sqlite3_stmt *st, long n)
 			return -1;
 		}
 		sqlite3_reset(st);
-		if ((i + 1) % BARE_BATCH == 0 || i + 1 == n)
+		if ((i - start + 1) % BARE_BATCH == 0 || i + 1 == start + n)
 			if (bare_exec(db, "COMMIT") == -1)
 				return -1;
 	}
@@ -79,8 +81,8 @@ main(int argc, char **argv)
 	char		 err[DB_ERRSZ];
 	int		 rc = 1;
 
-	if (argc != 3) {
-		fprintf(stderr, "usage: ingest_bare DB COUNT\n");
+	if (argc != 3 && argc != 4) {
+		fprintf(stderr, "usage: ingest_bare DB COUNT [START]\n");
 		return 2;
 	}
 	if (db_open(argv[1], DB_READWRITE, &db, err) != DB_OK) {
@@ -89,7 +91,8 @@ main(int argc, char **argv)
 	}
 	if (bare_symbols(db) == 0 && sqlite3_prepare_v2(db, "INSERT INTO ticks"
 	    " (symbol_id, ts, price, size, nkey) VALUES (?, ?, ?, ?, ?)", -1,
-	    &st, NULL) == SQLITE_OK && bare_insert(db, st, atol(argv[2])) == 0)
+	    &st, NULL) == SQLITE_OK && bare_insert(db, st,
+	    argc == 4 ? atol(argv[3]) : 0, atol(argv[2])) == 0)
 		rc = 0;
 	sqlite3_finalize(st);
 	sqlite3_close(db);

@@ -7,6 +7,8 @@
  * prev_close is the close of the symbol's last 1m candle before today's
  * 00:00 UTC, or, for a symbol first traded today, the open of its first
  * candle today; null (with change and change_pct) when it has no candle.
+ * Both are read from the 1d level (iv 1440), whose close is its last
+ * minute's and whose open its first minute's: one row each.
  * change = price - prev_close, exact; change_pct = 100 * change /
  * |prev_close| rounded half away from zero to 2 decimals, so that its sign
  * is change's (null when prev_close is 0).  The answer is cached until the next commit or the
@@ -19,10 +21,10 @@
 
 static const char sql_prev_close[] =
     "SELECT coalesce("
-    "(SELECT close FROM candles_1m WHERE symbol_id = ?1 AND t < ?2"
-    " ORDER BY t DESC LIMIT 1),"
-    "(SELECT open FROM candles_1m WHERE symbol_id = ?1 AND t >= ?2"
-    " ORDER BY t LIMIT 1))";
+    "(SELECT close FROM candles WHERE symbol_id = ?1 AND iv = 1440"
+    " AND t < ?2 ORDER BY t DESC LIMIT 1),"
+    "(SELECT open FROM candles WHERE symbol_id = ?1 AND iv = 1440"
+    " AND t >= ?2 ORDER BY t LIMIT 1))";
 
 /* 1 and *out set, 0 when the symbol has no candle, -1 on error. */
 static int

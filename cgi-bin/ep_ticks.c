@@ -11,22 +11,74 @@
  * another page follows: ask again with since=next.  since beyond the
  * cursor is 400; since older than pruned history (meta pruned_through_id)
  * is 410, never a silent gap.
+ *
+ * With from or to, the scan in id order is bounded first: the ticks in
+ * [from, to) lie in candle buckets whose first_id/last_id say the
+ * smallest and largest id they hold, and interval_cover() names at most
+ * seven runs of 1m/1h/1d/1w buckets that make up the range, so the bounds
+ * cost a few hundred candle rows a year at most and the scan starts at
+ * the first id that can match, late ticks included (a late tick raises
+ * its buckets' last_id).  XXX A range whose ticks are few but whose ids
+ * are far apart (a late tick that arrived much later) still walks the
+ * ids between them.
  */
 #include "ep.h"
 #include "timeutil.h"
 
 #define TICKS_LIMIT_DEFAULT	100
 
+/* +ts: the (symbol_id, id) index, never the ts one plus a sort. */
 static const char sql_ticks[] =
     "SELECT id, ts, price, size FROM ticks"
-    " WHERE symbol_id = ?1 AND id > ?2 AND ts >= ?3 AND ts < ?4"
-    " ORDER BY id LIMIT ?5";
+    " WHERE symbol_id = ?1 AND id > ?2 AND id <= ?6"
+    " AND +ts >= ?3 AND +ts < ?4 ORDER BY id LIMIT ?5";
+
+static const char sql_ticks_range[] =
+    "SELECT min(first_id), max(last_id) FROM candles"
+    " WHERE symbol_id = ?1 AND iv = ?2 AND t >= ?3 AND t < ?4";
 
 struct ticks_q {
 	long long	 symbol_id;
 	int		 decimals;
 	int64_t		 since, from, to, limit;
+	int64_t		 lo, hi;	/* the ids scanned: (lo, hi] */
 };
+
+/* Narrows (q->lo, q->hi] to the ids [from, to) can hold; 0 or -1. */
+static int
+ticks_bounds(struct worker *w, struct ticks_q *q)
+{
+	struct interval_span	 sp[INTERVAL_COVER_MAX];
+	sqlite3_stmt		*st;
+	int64_t			 first = INT64_MAX, last = 0;
+	size_t			 i, n;
+
+	q->lo = q->since;
+	q->hi = INT64_MAX;
+	if (q->from == TS_MIN && q->to == TS_MAX + 1)
+		return 0;
+	n = interval_cover(q->from, q->to, sp);
+	for (i = 0; i < n; i++) {
+		st = worker_stmt(w, STMT_TICKS_RANGE, sql_ticks_range);
+		if (st == NULL || sqlite3_bind_int64(st, 1, q->symbol_id) ||
+		    sqlite3_bind_int64(st, 2, intervals[sp[i].iv].minutes) ||
+		    sqlite3_bind_int64(st, 3, sp[i].lo) ||
+		    sqlite3_bind_int64(st, 4, sp[i].hi) ||
+		    sqlite3_step(st) != SQLITE_ROW)
+			return worker_fail(w, "ticks range");
+		if (sqlite3_column_type(st, 0) != SQLITE_NULL) {
+			if (sqlite3_column_int64(st, 0) < first)
+				first = sqlite3_column_int64(st, 0);
+			if (sqlite3_column_int64(st, 1) > last)
+				last = sqlite3_column_int64(st, 1);
+		}
+		sqlite3_reset(st);
+	}
+	if (first - 1 > q->lo)
+		q->lo = first - 1;	/* none: lo > hi = 0, an empty scan */
+	q->hi = last;
+	return 0;
+}
 
 /* Lists the ticks; 0, or -1 after worker_fail(). */
 static int
@@ -39,10 +91,11 @@ ticks_list(struct worker *w, const struct ticks_q *q, struct buf *jw)
 
 	st = worker_stmt(w, STMT_TICKS, sql_ticks);
 	if (st == NULL || sqlite3_bind_int64(st, 1, q->symbol_id) ||
-	    sqlite3_bind_int64(st, 2, q->since) ||
+	    sqlite3_bind_int64(st, 2, q->lo) ||
 	    sqlite3_bind_int64(st, 3, q->from) ||
 	    sqlite3_bind_int64(st, 4, q->to) ||
-	    sqlite3_bind_int64(st, 5, q->limit + 1))
+	    sqlite3_bind_int64(st, 5, q->limit + 1) ||
+	    sqlite3_bind_int64(st, 6, q->hi))
 		return worker_fail(w, "ticks");
 	jw_key(jw, "ticks");
 	jw_arr_open(jw);
@@ -130,7 +183,8 @@ ep_ticks(struct req *req, struct worker *w)
 	jw_obj_open(&jw);
 	jw_kv_int(&jw, "cursor", cursor);
 	jw_kv_strz(&jw, "symbol", p->symbol);
-	if (ticks_list(w, &q, &jw) == -1 || worker_end(w) == -1)
+	if (ticks_bounds(w, &q) == -1 || ticks_list(w, &q, &jw) == -1 ||
+	    worker_end(w) == -1)
 		goto dbfail;
 	jw_obj_close(&jw);
 	ep_send(req, w, &jw, 0);

@@ -48,15 +48,6 @@ static const struct param_def params[P__MAX] = {
 	[P_LAST_EVENT_ID] = P_INT("last_event_id", 0, INT64_MAX, last_event_id),
 };
 
-const char *const interval_names[IV__MAX] = {
-	[IV_1M] = "1m", [IV_5M] = "5m", [IV_15M] = "15m", [IV_1H] = "1h",
-	[IV_1D] = "1d",
-};
-
-const int64_t interval_ms[IV__MAX] = {
-	[IV_1M] = 60000, [IV_5M] = 300000, [IV_15M] = 900000,
-	[IV_1H] = 3600000, [IV_1D] = 86400000,
-};
 
 __attribute__((format(printf, 3, 4)))
 static enum http_status
@@ -140,14 +131,13 @@ static enum http_status
 p_interval(struct params *out, enum param p, const char *v, size_t n,
     struct param_error *err)
 {
-	int i;
+	enum interval iv;
 
-	for (i = 0; i < IV__MAX; i++)
-		if (strlen(interval_names[i]) == n &&
-		    memcmp(interval_names[i], v, n) == 0) {
-			out->interval = (enum interval)i;
-			return HTTP_OK;
-		}
+	/* The rollups 30m, 4h and 1w are stored but not served yet. */
+	if (interval_by_name(v, n, &iv) == 0 && intervals[iv].api) {
+		out->interval = iv;
+		return HTTP_OK;
+	}
 	return param_reject(err, "bad_value", "%s must be one of 1m 5m 15m "
 	    "1h 1d", params[p].name);
 }

@@ -12,6 +12,7 @@
 #include <stdint.h>
 
 #include "http.h"
+#include "interval.h"
 #include "symset.h"
 #include "valid.h"
 
@@ -33,15 +34,6 @@ enum param {
 };
 #define PBIT(p)		(1u << (p))
 
-enum interval {
-	IV_1M,
-	IV_5M,
-	IV_15M,
-	IV_1H,
-	IV_1D,
-	IV__MAX
-};
-
 struct params {
 	unsigned	 present;		/* PBIT()s of the keys given */
 	char		 symbol[SYMBOL_MAX + 1];
@@ -50,7 +42,7 @@ struct params {
 	int64_t		 from;
 	int64_t		 to;
 	int64_t		 limit;
-	enum interval	 interval;
+	enum interval	 interval;		/* an intervals[] with .api */
 	int64_t		 timeout;
 	int64_t		 last_event_id;
 };
@@ -61,8 +53,6 @@ struct param_error {
 	char		 msg[PARAM_MSG_SZ];
 };
 
-extern const char *const interval_names[IV__MAX];
-extern const int64_t interval_ms[IV__MAX];
 
 /*
  * Parses query (NUL-terminated, may be empty) into *out, allowing only the

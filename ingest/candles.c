@@ -7,12 +7,14 @@
 /*
  * excluded.* is this batch's row; the bare names are the stored row
  * (SQLite evaluates every SET expression against the row before update).
+ * A stored tick has a smaller id than any of the batch's: ties in ts keep
+ * the stored open and take the batch's close.
  */
 static const char candles_upsert_sql[] =
-    "INSERT INTO candles_1m (symbol_id, t, open, high, low, close, volume,"
-    " trades, open_ts, close_ts, last_id)"
-    " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)"
-    " ON CONFLICT (symbol_id, t) DO UPDATE SET"
+    "INSERT INTO candles (symbol_id, iv, t, open, high, low, close, volume,"
+    " trades, open_ts, close_ts, first_id, last_id)"
+    " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13)"
+    " ON CONFLICT (symbol_id, iv, t) DO UPDATE SET"
     " open = CASE WHEN excluded.open_ts < open_ts THEN excluded.open"
     "   ELSE open END,"
     " open_ts = min(open_ts, excluded.open_ts),"
@@ -23,7 +25,8 @@ static const char candles_upsert_sql[] =
     " close_ts = max(close_ts, excluded.close_ts),"
     " volume = volume + excluded.volume,"
     " trades = trades + excluded.trades,"
-    " last_id = excluded.last_id";
+    " first_id = min(first_id, excluded.first_id),"
+    " last_id = max(last_id, excluded.last_id)";
 
 int
 candles_init(struct candles *c, sqlite3 *db)
@@ -48,17 +51,19 @@ void
 candles_clear(struct candles *c)
 {
 	c->nrows = 0;
+	c->rolled = 0;
 	if (c->index != NULL)
 		memset(c->index, 0, c->icap * sizeof(c->index[0]));
 }
 
 static size_t
-candles_slot(const struct candles *c, int64_t symbol_id, int64_t t)
+candles_slot(const struct candles *c, const struct candle *k)
 {
 	uint64_t h;
 
-	h = ((uint64_t)symbol_id * 0x9e3779b97f4a7c15ULL) ^
-	    ((uint64_t)(t / CANDLE_MS) * 0xc2b2ae3d27d4eb4fULL);
+	h = ((uint64_t)k->symbol_id * 0x9e3779b97f4a7c15ULL) ^
+	    ((uint64_t)(k->t / 60000) * 0xc2b2ae3d27d4eb4fULL) ^
+	    ((uint64_t)k->iv * 0x165667b19e3779f9ULL);
 	return (size_t)(h ^ (h >> 29)) & (c->icap - 1);
 }
 
@@ -82,7 +87,7 @@ candles_grow(struct candles *c)
 	c->cap = cap;
 	c->icap = icap;
 	for (i = 0; i < c->nrows; i++) {
-		s = candles_slot(c, rows[i].symbol_id, rows[i].t);
+		s = candles_slot(c, &rows[i]);
 		while (index[s] != 0)
 			s = (s + 1) & (icap - 1);
 		index[s] = (uint32_t)i + 1;
@@ -90,40 +95,79 @@ candles_grow(struct candles *c)
 	return 0;
 }
 
-int
-candles_add(struct candles *c, int64_t symbol_id, int64_t ts, int64_t price,
-    int64_t size, int64_t id)
+/* Folds r into the batch's row with r's key (symbol_id, iv, t). */
+static int
+candles_merge(struct candles *c, const struct candle *r)
 {
-	struct candle	*r;
-	int64_t		 t = ts - ts % CANDLE_MS;
+	struct candle	*m;
 	size_t		 s;
 
 	if (c->nrows == c->cap && candles_grow(c) == -1)
 		return -1;
-	s = candles_slot(c, symbol_id, t);
-	for (; c->index[s] != 0; s = (s + 1) & (c->icap - 1)) {
-		r = &c->rows[c->index[s] - 1];
-		if (r->symbol_id != symbol_id || r->t != t)
+	for (s = candles_slot(c, r); c->index[s] != 0;
+	    s = (s + 1) & (c->icap - 1)) {
+		m = &c->rows[c->index[s] - 1];
+		if (m->symbol_id != r->symbol_id || m->t != r->t ||
+		    m->iv != r->iv)
 			continue;
-		if (ts < r->open_ts) {
-			r->open = price;
-			r->open_ts = ts;
+		if (r->open_ts < m->open_ts) {
+			m->open = r->open;
+			m->open_ts = r->open_ts;
 		}
-		if (ts >= r->close_ts) {
-			r->close = price;
-			r->close_ts = ts;
+		if (r->close_ts >= m->close_ts) {
+			m->close = r->close;
+			m->close_ts = r->close_ts;
 		}
-		r->high = price > r->high ? price : r->high;
-		r->low = price < r->low ? price : r->low;
-		r->volume += size;
-		r->trades++;
-		r->last_id = id;
+		m->high = r->high > m->high ? r->high : m->high;
+		m->low = r->low < m->low ? r->low : m->low;
+		m->volume += r->volume;
+		m->trades += r->trades;
+		m->first_id = r->first_id < m->first_id ? r->first_id :
+		    m->first_id;
+		m->last_id = r->last_id > m->last_id ? r->last_id : m->last_id;
 		return 0;
 	}
 	c->index[s] = (uint32_t)c->nrows + 1;
-	r = &c->rows[c->nrows++];
-	*r = (struct candle){ symbol_id, t, price, price, price, price, size,
-	    1, ts, ts, id };
+	c->rows[c->nrows++] = *r;
+	return 0;
+}
+
+int
+candles_add(struct candles *c, int64_t symbol_id, int64_t ts, int64_t price,
+    int64_t size, int64_t id)
+{
+	const struct candle r = { symbol_id, interval_start(IV_1M, ts),
+	    price, price, price, price, size, 1, ts, ts, id, id, IV_1M };
+
+	return candles_merge(c, &r);
+}
+
+/*
+ * Level iv from level iv - 1, whose rows are [from, to): the levels lie
+ * one after the other in rows[].  Rows of one level are disjoint in time,
+ * so their open_ts (and close_ts) never tie.
+ */
+int
+candles_rollup(struct candles *c)
+{
+	struct candle	r;
+	size_t		from = 0, to = c->nrows, i;
+	int		iv;
+
+	if (c->rolled)
+		return 0;
+	for (iv = IV_1M + 1; iv < IV__MAX; iv++) {
+		for (i = from; i < to; i++) {
+			r = c->rows[i];
+			r.iv = (enum interval)iv;
+			r.t = interval_start(r.iv, r.t);
+			if (candles_merge(c, &r) == -1)
+				return -1;
+		}
+		from = to;
+		to = c->nrows;
+	}
+	c->rolled = 1;
 	return 0;
 }
 
@@ -135,11 +179,14 @@ candles_flush(struct candles *c)
 	size_t			 i;
 	int			 rc = 0;
 
+	if (candles_rollup(c) == -1)
+		return -1;
 	for (i = 0; i < c->nrows && rc == 0; i++) {
 		r = &c->rows[i];
-		const int64_t v[] = { r->symbol_id, r->t, r->open, r->high,
-		    r->low, r->close, r->volume, r->trades, r->open_ts,
-		    r->close_ts, r->last_id };
+		const int64_t v[] = { r->symbol_id, intervals[r->iv].minutes,
+		    r->t, r->open, r->high, r->low, r->close, r->volume,
+		    r->trades, r->open_ts, r->close_ts, r->first_id,
+		    r->last_id };
 		if (bind_int64s(st, v, BIND_N(v)) != SQLITE_OK ||
 		    sqlite3_step(st) != SQLITE_DONE)
 			rc = -1;

@@ -2,8 +2,10 @@
  * init and migrate.  init creates the database from the compiled-in
  * sql/schema.sql (db_open does it for a new file).  migrate applies the
  * compiled-in sql/migrate/NNN-*.sql scripts (NNN = the user_version each
- * leads to) above the database's version, each in its own transaction;
- * there are none yet, so a version 1 database is current.
+ * leads to) above the database's version, each in its own transaction
+ * (BEGIN IMMEDIATE: it waits for a running writer's batch, and readers
+ * see the old version or the new, never a half).  002 takes a version 1
+ * store to 2: the candles of every interval (docs/store.md).
  */
 #include <stdio.h>
 #include <sys/stat.h>

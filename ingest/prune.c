@@ -1,21 +1,34 @@
 /*
  * prune --older-than DAYS: deletes raw ticks with ts before now - DAYS,
- * symbol by symbol through the (symbol_id, ts, nkey) index, lowers
- * tick_count, and records in meta the highest id deleted
- * ('pruned_through_id', never lowered: the API answers 410 to a cursor
- * below it) and the cutoff ('pruned_before_ts').  Candles are kept.  One
- * transaction: a reader sees all of it or none.
+ * symbol by symbol through the (symbol_id, ts, nkey) index, in chunks of
+ * at most PRUNE_CHUNK ticks, one transaction each, so that a live feed
+ * waits for the write lock at most one chunk at a time and the app (WAL
+ * readers) never waits.  Each chunk lowers its symbol's tick_count and
+ * raises meta 'pruned_through_id' to the highest id it deleted (never
+ * lowered: the API answers 410 to a cursor below it), in the same
+ * transaction, so a reader never sees a tick gone without the mark.
+ * 'pruned_before_ts' (the cutoff) is raised before the first deletion.
+ * Candles are kept at every level; symbols' last_* and seq_id stay.
+ * After each chunk prune sleeps as long as the chunk took: a writer
+ * waiting for the lock (SQLite's busy handler retries at growing
+ * intervals, at most 100 ms apart) finds it free half the time, so a
+ * live feed's commit waits about one chunk, never the whole prune.
+ * SIGINT/SIGTERM stops after the chunk in progress commits (exit 5; run
+ * again to finish).  Freed pages are reused by new ticks; the file only
+ * shrinks with VACUUM (docs/store.md).
  */
 #include <stdio.h>
+#include <time.h>
 
 #include "ingest.h"
 #include "log.h"
 #include "timeutil.h"
 
+#define PRUNE_CHUNK	10000
+
 enum prune_stmt {
 	P_BEGIN,
 	P_SYMBOLS,
-	P_SCAN,
 	P_DELETE,
 	P_COUNT,
 	P_META,
@@ -25,10 +38,11 @@ enum prune_stmt {
 
 static const char *const prune_sql[P_STMT__MAX] = {
 	[P_BEGIN] = "BEGIN IMMEDIATE",
-	[P_SYMBOLS] = "SELECT id FROM symbols ORDER BY id",
-	[P_SCAN] = "SELECT count(*), coalesce(max(id), 0) FROM ticks"
-	    " WHERE symbol_id = ?1 AND ts < ?2",
-	[P_DELETE] = "DELETE FROM ticks WHERE symbol_id = ?1 AND ts < ?2",
+	[P_SYMBOLS] = "SELECT id FROM symbols WHERE id > ?1 ORDER BY id LIMIT 1",
+	/* The oldest ?3 of the symbol's ticks before ?2, by ts. */
+	[P_DELETE] = "DELETE FROM ticks WHERE id IN (SELECT id FROM ticks"
+	    " WHERE symbol_id = ?1 AND ts < ?2 ORDER BY ts LIMIT ?3)"
+	    " RETURNING id",
 	[P_COUNT] = "UPDATE symbols SET tick_count = tick_count - ?2"
 	    " WHERE id = ?1",
 	[P_META] = "INSERT INTO meta (key, value) VALUES (?1, ?2)"
@@ -40,83 +54,125 @@ struct prune {
 	sqlite3		*db;
 	sqlite3_stmt	*st[P_STMT__MAX];
 	int64_t		 cutoff;
-	long long	 deleted;
+	long long	 deleted, chunks;
 	int64_t		 max_id;
 };
 
-/* Steps s with up to two int64 parameters; the SQLite code. */
-static int
-prune_step(struct prune *p, enum prune_stmt s, int64_t a, int64_t b)
+/* Resets s and binds up to three int64 parameters. */
+static sqlite3_stmt *
+prune_bind(struct prune *p, enum prune_stmt s, int64_t a, int64_t b,
+    int64_t c)
 {
-	sqlite3_stmt *st = p->st[s];
+	sqlite3_stmt	*st = p->st[s];
+	const int64_t	 v[] = { a, b, c };
+	int		 i;
 
 	sqlite3_reset(st);
-	if (sqlite3_bind_parameter_count(st) >= 1)
-		sqlite3_bind_int64(st, 1, a);
-	if (sqlite3_bind_parameter_count(st) >= 2)
-		sqlite3_bind_int64(st, 2, b);
-	return sqlite3_step(st);
+	for (i = 0; i < sqlite3_bind_parameter_count(st) && i < 3; i++)
+		sqlite3_bind_int64(st, i + 1, v[i]);
+	return st;
 }
 
-/* One symbol's old ticks; 0 or -1. */
 static int
-prune_symbol(struct prune *p, int64_t symbol_id)
+prune_exec(struct prune *p, enum prune_stmt s, int64_t a, int64_t b)
 {
-	long long	n;
-	int64_t		max_id;
-
-	if (prune_step(p, P_SCAN, symbol_id, p->cutoff) != SQLITE_ROW)
-		return -1;
-	n = sqlite3_column_int64(p->st[P_SCAN], 0);
-	max_id = sqlite3_column_int64(p->st[P_SCAN], 1);
-	if (n == 0)
-		return 0;
-	if (prune_step(p, P_DELETE, symbol_id, p->cutoff) != SQLITE_DONE ||
-	    prune_step(p, P_COUNT, symbol_id, n) != SQLITE_DONE)
-		return -1;
-	p->deleted += n;
-	if (max_id > p->max_id)
-		p->max_id = max_id;
-	return 0;
+	return sqlite3_step(prune_bind(p, s, a, b, 0)) == SQLITE_DONE ? 0 : -1;
 }
 
 static int
 prune_meta(struct prune *p, const char *key, int64_t v)
 {
-	sqlite3_stmt *st = p->st[P_META];
+	sqlite3_stmt *st = prune_bind(p, P_META, 0, v, 0);
 
-	sqlite3_reset(st);
 	sqlite3_bind_text(st, 1, key, -1, SQLITE_STATIC);
-	sqlite3_bind_int64(st, 2, v);
 	return sqlite3_step(st) == SQLITE_DONE ? 0 : -1;
 }
 
+/*
+ * One transaction: up to PRUNE_CHUNK of the symbol's old ticks, its
+ * tick_count and the marks.  *n = ticks deleted.  0 or -1.
+ */
+static int
+prune_chunk(struct prune *p, int64_t symbol_id, long long *n)
+{
+	sqlite3_stmt	*st;
+	int64_t		 id, max_id = 0;
+	int		 rc;
+
+	*n = 0;
+	if (prune_exec(p, P_BEGIN, 0, 0) == -1 ||
+	    prune_meta(p, "pruned_before_ts", p->cutoff) == -1)
+		return -1;
+	st = prune_bind(p, P_DELETE, symbol_id, p->cutoff, PRUNE_CHUNK);
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		id = sqlite3_column_int64(st, 0);
+		max_id = id > max_id ? id : max_id;
+		(*n)++;
+	}
+	if (rc != SQLITE_DONE)
+		return -1;
+	if (*n > 0 && (prune_exec(p, P_COUNT, symbol_id, *n) == -1 ||
+	    prune_meta(p, "pruned_through_id", max_id) == -1))
+		return -1;
+	if (prune_exec(p, P_COMMIT, 0, 0) == -1)
+		return -1;
+	p->deleted += *n;
+	p->chunks++;
+	p->max_id = max_id > p->max_id ? max_id : p->max_id;
+	return 0;
+}
+
+/* Leaves the lock to others as long as the chunk since t0 held it. */
+static void
+prune_yield(int64_t t0)
+{
+	int64_t		 ms = time_mono_ms() - t0;
+	struct timespec	 ts;
+
+	ms = ms < 1 ? 1 : ms > 1000 ? 1000 : ms;
+	ts.tv_sec = (time_t)(ms / 1000);
+	ts.tv_nsec = (long)(ms % 1000) * 1000000;
+	nanosleep(&ts, NULL);
+}
+
+/* Every symbol, chunk by chunk; 0, 1 when stopped by a signal, or -1. */
 static int
 prune_run(struct prune *p)
 {
-	int rc;
+	sqlite3_stmt	*st;
+	int64_t		 symbol_id = 0, t0;
+	long long	 n;
+	int		 rc;
 
-	if (prune_step(p, P_BEGIN, 0, 0) != SQLITE_DONE)
-		return -1;
-	while ((rc = sqlite3_step(p->st[P_SYMBOLS])) == SQLITE_ROW)
-		if (prune_symbol(p,
-		    sqlite3_column_int64(p->st[P_SYMBOLS], 0)) == -1)
-			return -1;
+	for (;;) {
+		st = prune_bind(p, P_SYMBOLS, symbol_id, 0, 0);
+		if ((rc = sqlite3_step(st)) != SQLITE_ROW)
+			break;
+		symbol_id = sqlite3_column_int64(st, 0);
+		sqlite3_reset(st);
+		do {
+			if (ingest_stop)
+				return 1;
+			t0 = time_mono_ms();
+			if (prune_chunk(p, symbol_id, &n) == -1)
+				return -1;
+			if (n > 0)
+				prune_yield(t0);
+		} while (n == PRUNE_CHUNK);
+	}
+	sqlite3_reset(st);
 	if (rc != SQLITE_DONE)
 		return -1;
-	if (p->deleted > 0 &&
-	    prune_meta(p, "pruned_through_id", p->max_id) == -1)
-		return -1;
-	if (prune_meta(p, "pruned_before_ts", p->cutoff) == -1)
-		return -1;
-	return prune_step(p, P_COMMIT, 0, 0) == SQLITE_DONE ? 0 : -1;
+	/* No symbol, or none with old ticks: the cutoff is still recorded. */
+	return p->chunks == 0 && prune_chunk(p, 0, &n) == -1 ? -1 : 0;
 }
 
 int
 cmd_prune(const struct ingest_config *cfg)
 {
 	struct prune	p = { 0 };
-	int		i, ex = INGEST_EXIT_OK;
+	int64_t		t0 = time_mono_ms();
+	int		i, rc, ex = INGEST_EXIT_OK;
 
 	if ((p.db = ingest_db_open(cfg)) == NULL)
 		return INGEST_EXIT_DB;
@@ -127,12 +183,16 @@ cmd_prune(const struct ingest_config *cfg)
 		if (sqlite3_prepare_v2(p.db, prune_sql[i], -1, &p.st[i],
 		    NULL) != SQLITE_OK)
 			goto fail;
-	if (prune_run(&p) == -1)
+	if ((rc = prune_run(&p)) == -1)
 		goto fail;
+	if (rc == 1)
+		ex = INGEST_EXIT_INTERRUPTED;
 	if (!cfg->quiet)
 		printf("prune: deleted %lld ticks older than %lld ms, "
 		    "pruned through id %lld\n", p.deleted,
 		    (long long)p.cutoff, (long long)p.max_id);
+	log_debug("prune: %lld transactions, %lld ms%s", p.chunks,
+	    (long long)(time_mono_ms() - t0), rc == 1 ? ", interrupted" : "");
 	goto out;
 fail:
 	log_warnx("prune: %s", sqlite3_errmsg(p.db));

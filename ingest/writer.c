@@ -41,7 +41,8 @@ static const char *const writer_sql[W_STMT__MAX] = {
 	    " last_id = CASE WHEN ?4 >= last_ts THEN ?5 ELSE last_id END,"
 	    " last_price = CASE WHEN ?4 >= last_ts THEN ?6 ELSE last_price END,"
 	    " last_size = CASE WHEN ?4 >= last_ts THEN ?7 ELSE last_size END,"
-	    " last_ts = max(last_ts, ?4)"
+	    " last_ts = max(last_ts, ?4),"
+	    " seq_id = max(seq_id, ?8)"
 	    " WHERE id = ?1",
 };
 
@@ -52,13 +53,16 @@ struct wsym {
 	int64_t	 added;
 	int	 decimals;
 	int64_t	 last_ts, last_id, last_price, last_size;
+	int64_t	 seq_id;		/* the batch's largest id for it */
 };
 
 struct writer {
 	sqlite3		*db;
 	sqlite3_stmt	*st[W_STMT__MAX];
-	size_t		 batch, pending;
-	int64_t		 opened_ms;
+	size_t		 batch;
+	struct tick	*buf;		/* the open batch, not yet written */
+	size_t		 nbuf, bufcap;
+	int64_t		 opened_ms;	/* when buf[0] came */
 	int		 in_txn;
 	struct wsym	*syms;
 	size_t		 nsyms, cap;
@@ -121,7 +125,7 @@ static void
 writer_forget(struct writer *w)
 {
 	w->in_txn = 0;
-	w->pending = 0;
+	w->nbuf = 0;
 	w->ntouched = 0;
 	w->nsyms = 0;
 	if (w->sidx != NULL)
@@ -149,6 +153,7 @@ writer_free(struct writer *w)
 	candles_free(&w->candles);
 	for (i = 0; i < W_STMT__MAX; i++)
 		sqlite3_finalize(w->st[i]);
+	free(w->buf);
 	free(w->syms);
 	free(w->sidx);
 	free(w->touched);
@@ -248,6 +253,7 @@ static void
 writer_sym_note(struct writer *w, struct wsym *ws, const struct tick *t,
     int64_t id)
 {
+	ws->seq_id = id;
 	if (ws->added++ == 0) {
 		w->touched[w->ntouched++] = (size_t)(ws - w->syms);
 		ws->decimals = t->decimals;
@@ -260,17 +266,6 @@ writer_sym_note(struct writer *w, struct wsym *ws, const struct tick *t,
 decimals:
 	if (t->decimals > ws->decimals)
 		ws->decimals = t->decimals;
-}
-
-static int
-writer_begin(struct writer *w)
-{
-	if (writer_exec(w, W_BEGIN) == -1)
-		return -1;
-	w->in_txn = 1;
-	w->pending = 0;
-	w->opened_ms = time_mono_ms();
-	return 0;
 }
 
 /* Inserts t; *id is its new id, or 0 when it was a duplicate. */
@@ -295,35 +290,51 @@ writer_insert(struct writer *w, int64_t symbol_id, const struct tick *t,
 	return 0;
 }
 
-int
-writer_add(struct writer *w, const struct tick *t, struct ingest_stats *st)
+/* Stores one tick of the batch in the open transaction; 0 or -1. */
+static int
+writer_store(struct writer *w, const struct tick *t)
 {
 	struct wsym	*ws;
 	int64_t		 id;
 
-	if (!w->in_txn && writer_begin(w) == -1)
-		return -1;
 	if ((ws = writer_sym(w, t->symbol)) == NULL ||
 	    writer_insert(w, ws->id, t, &id) == -1)
-		goto fail;
-	w->owner = st;
-	if (id == 0)
+		return -1;
+	if (id == 0) {
 		w->b_duplicate++;
-	else {
-		w->b_stored++;
-		writer_sym_note(w, ws, t, id);
-		if (candles_add(&w->candles, ws->id, t->ts, t->price, t->size,
-		    id) == -1) {
-			log_warnx("out of memory");
-			goto fail;
-		}
+		return 0;
 	}
-	if (++w->pending >= w->batch)
-		return writer_commit(w);
+	w->b_stored++;
+	writer_sym_note(w, ws, t, id);
+	if (candles_add(&w->candles, ws->id, t->ts, t->price, t->size,
+	    id) == -1) {
+		log_warnx("out of memory");
+		return -1;
+	}
 	return 0;
-fail:
-	writer_rollback(w);
-	return -1;
+}
+
+int
+writer_add(struct writer *w, const struct tick *t, struct ingest_stats *st)
+{
+	struct tick	*buf;
+	size_t		 cap;
+
+	if (w->nbuf == w->bufcap) {
+		cap = w->bufcap ? w->bufcap * 2 : 256;
+		if ((buf = realloc(w->buf, cap * sizeof(*buf))) == NULL) {
+			log_warnx("out of memory");
+			writer_rollback(w);
+			return -1;
+		}
+		w->buf = buf;
+		w->bufcap = cap;
+	}
+	if (w->nbuf == 0)
+		w->opened_ms = time_mono_ms();
+	w->buf[w->nbuf++] = *t;
+	w->owner = st;
+	return w->nbuf >= w->batch ? writer_commit(w) : 0;
 }
 
 /* Writes each touched symbol's batch state into its row. */
@@ -337,7 +348,8 @@ writer_sym_flush(struct writer *w)
 	for (i = 0; i < w->ntouched; i++) {
 		ws = &w->syms[w->touched[i]];
 		const int64_t v[] = { ws->id, ws->added, ws->decimals,
-		    ws->last_ts, ws->last_id, ws->last_price, ws->last_size };
+		    ws->last_ts, ws->last_id, ws->last_price, ws->last_size,
+		    ws->seq_id };
 		if (bind_int64s(st, v, BIND_N(v)) != SQLITE_OK ||
 		    writer_exec(w, W_SYM_UPDATE) == -1)
 			return -1;
@@ -347,13 +359,30 @@ writer_sym_flush(struct writer *w)
 	return 0;
 }
 
+/*
+ * The write lock is taken here, not when the batch opens: a feed that
+ * waits flush_ms for more ticks holds it only while it writes, so prune,
+ * migrate or another import get their turn.
+ */
 int
 writer_commit(struct writer *w)
 {
-	if (!w->in_txn)
+	size_t i;
+
+	if (w->nbuf == 0)
 		return 0;
+	if (writer_exec(w, W_BEGIN) == -1)
+		goto fail;
+	w->in_txn = 1;
+	for (i = 0; i < w->nbuf; i++)
+		if (writer_store(w, &w->buf[i]) == -1)
+			goto fail;
 	if (writer_sym_flush(w) == -1)
 		goto fail;
+	if (candles_rollup(&w->candles) == -1) {
+		log_warnx("out of memory");
+		goto fail;
+	}
 	if (candles_flush(&w->candles) == -1) {
 		writer_fail(w, "upsert candle");
 		goto fail;
@@ -366,7 +395,7 @@ writer_commit(struct writer *w)
 	}
 	w->b_stored = w->b_duplicate = 0;
 	w->in_txn = 0;
-	w->pending = 0;
+	w->nbuf = 0;
 	return 0;
 fail:
 	writer_rollback(w);
@@ -376,7 +405,7 @@ fail:
 size_t
 writer_pending(const struct writer *w)
 {
-	return w->in_txn ? w->pending : 0;
+	return w->nbuf;
 }
 
 int64_t

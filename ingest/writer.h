@@ -1,10 +1,14 @@
 /*
  * The single writer: stores ticks in batches, one transaction each
  * (BEGIN IMMEDIATE ... COMMIT).  In the same transaction it keeps the
- * symbols rows (decimals, tick_count, the newest tick by ts) and the
- * 1-minute candles.  A tick whose natural key (symbol, ts, nkey) is
- * already stored is counted as a duplicate and changes nothing.  ids
- * rise in commit order because only one transaction writes at a time.
+ * symbols rows (decimals, tick_count, the newest tick by ts, seq_id the
+ * largest id) and the candles of every interval (candles.h).  A batch is
+ * gathered in memory and written when it is full or committed, so the
+ * write lock is held only while writing, never while a feed waits for
+ * more ticks: prune and other writers get their turn.  A tick whose
+ * natural key (symbol, ts, nkey) is already stored is counted as a
+ * duplicate and changes nothing.  ids rise in commit order because only
+ * one transaction writes at a time.
  */
 #ifndef INGEST_WRITER_H
 #define INGEST_WRITER_H
@@ -33,13 +37,13 @@ struct writer	*writer_new(sqlite3 *db, size_t batch);
 void		 writer_free(struct writer *);
 
 /*
- * Stores t (or counts it as a duplicate) in *st, opening a transaction
- * if none is open and committing when the batch is full.  Returns 0, or
- * -1 on a database error (logged; the open batch is rolled back).
+ * Adds t to the open batch, whose stored and duplicate ticks are counted
+ * in *st when it commits; commits when the batch is full.  Returns 0, or
+ * -1 on a database error or ENOMEM (logged; the batch is dropped).
  */
 int		 writer_add(struct writer *, const struct tick *t,
 		    struct ingest_stats *st);
-/* Commits the open batch, if any; 0 or -1 (logged, rolled back). */
+/* Writes and commits the open batch, if any; 0 or -1 (logged, dropped). */
 int		 writer_commit(struct writer *);
 /* Ticks in the open batch, and when (time_mono_ms) it was opened. */
 size_t		 writer_pending(const struct writer *);

@@ -10,7 +10,7 @@
 #include <stddef.h>
 #include <sqlite3.h>
 
-#define DB_SCHEMA_VERSION	1
+#define DB_SCHEMA_VERSION	2
 #define DB_DEFAULT_PATH		"/var/lib/tickfeed/ticks.db"
 #define DB_BUSY_TIMEOUT_MS	10000
 #define DB_ERRSZ		256

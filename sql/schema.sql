@@ -1,4 +1,4 @@
--- tickfeed schema, version 1.  The only place DDL lives (see lib/db.c for
+-- tickfeed schema, version 2.  The only place DDL lives (see lib/db.c for
 -- the version check and sql/migrate/ for later changes).
 --
 -- Prices are exact: an INTEGER scaled by 10^8 (PRICE_SCALE in lib/price.h),
@@ -18,7 +18,8 @@ CREATE TABLE symbols (
     last_id     INTEGER NOT NULL DEFAULT 0,  -- id of the newest tick by ts
     last_ts     INTEGER NOT NULL DEFAULT 0,
     last_price  INTEGER NOT NULL DEFAULT 0,
-    last_size   INTEGER NOT NULL DEFAULT 0
+    last_size   INTEGER NOT NULL DEFAULT 0,
+    seq_id      INTEGER NOT NULL DEFAULT 0   -- largest tick id ever stored for it
 );
 
 -- One row per tick.  The natural key (symbol_id, ts, nkey) makes ingest
@@ -35,12 +36,19 @@ CREATE TABLE ticks (
 );
 CREATE INDEX ticks_symbol_id ON ticks (symbol_id, id);
 
--- 1-minute OHLCV, maintained in the same transaction as the ticks.
--- open_ts/close_ts are the times of the ticks that set open and close, so a
--- late tick amends its own candle correctly.  Kept when ticks are pruned.
-CREATE TABLE candles_1m (
+-- OHLCV per symbol, interval and bucket: every level of lib/interval.c
+-- (iv = its length in minutes: 1 5 15 30 60 240 1440 10080), maintained
+-- in the same transaction as the ticks.  t is the bucket's start, ms, UTC
+-- (1w: Monday 00:00).  Open is the tick with the smallest (ts, id), close
+-- the one with the largest; open_ts/close_ts are their times, so a late
+-- tick amends its buckets at every level correctly, and each level equals
+-- the aggregation of its 1-minute rows.  first_id/last_id are the smallest
+-- and largest tick id in the bucket: they bound the id range a time-range
+-- tick query scans.  Kept when ticks are pruned.
+CREATE TABLE candles (
     symbol_id  INTEGER NOT NULL REFERENCES symbols(id),
-    t          INTEGER NOT NULL,      -- minute start, ms
+    iv         INTEGER NOT NULL,      -- interval length, minutes
+    t          INTEGER NOT NULL,      -- bucket start, ms
     open       INTEGER NOT NULL,
     high       INTEGER NOT NULL,
     low        INTEGER NOT NULL,
@@ -49,8 +57,9 @@ CREATE TABLE candles_1m (
     trades     INTEGER NOT NULL,
     open_ts    INTEGER NOT NULL,
     close_ts   INTEGER NOT NULL,
-    last_id    INTEGER NOT NULL,      -- newest tick id that touched this row
-    PRIMARY KEY (symbol_id, t)
+    first_id   INTEGER NOT NULL,
+    last_id    INTEGER NOT NULL,
+    PRIMARY KEY (symbol_id, iv, t)
 ) WITHOUT ROWID;
 
 -- Files the spool importer has taken (by name, size and content hash).
@@ -70,13 +79,15 @@ CREATE TABLE ingest_files (
 );
 
 -- Small facts: 'pruned_through_id' (every tick id <= it may be gone),
--- 'pruned_before_ts'.
+-- 'pruned_before_ts' (every tick with a ts before it may be gone),
+-- 'epoch' (this store's identity: random, positive, 63 bits, set once).
 CREATE TABLE meta (
     key    TEXT PRIMARY KEY,
     value  INTEGER NOT NULL
 ) WITHOUT ROWID;
-INSERT INTO meta (key, value) VALUES ('pruned_through_id', 0), ('pruned_before_ts', 0);
+INSERT INTO meta (key, value) VALUES ('pruned_through_id', 0), ('pruned_before_ts', 0),
+    ('epoch', max(1, random() & 0x7fffffffffffffff));
 
-PRAGMA user_version = 1;
+PRAGMA user_version = 2;
 
 COMMIT;

@@ -6,16 +6,17 @@
 #   faults_ticks DB             the stored source set, one line a tick
 #                               (symbol, ts, price, size, nkey), ordered;
 #                               no ids, which depend on commit order
-#   faults_candles DB           the 1m candles the same way
+#   faults_candles DB           the candles of every level the same way
 #   faults_consistent DB        "ok" when the batch bookkeeping agrees:
-#                               ticks = sum(symbols.tick_count) =
-#                               sum(candles_1m.trades) (a partial batch
-#                               would break one of them), else the numbers
+#                               ticks = sum(symbols.tick_count) = the
+#                               sum of candles.trades at each level (a
+#                               partial batch would break one of them),
+#                               else the numbers
 #   faults_integrity DB         PRAGMA integrity_check's answer
 #   faults_get URL              "STATUS BODY" of a GET, on one line
 #   faults_checksum DB          sha256 of the database's logical content
 #   faults_exact DB REF N       three checks: DB holds N ticks, and exactly
-#                               the ticks and the 1m candles of REF
+#                               the ticks and the candles of REF
 
 INGEST=${INGEST:-$BIN/tickfeed-ingest}
 APP=${APP:-$BIN/tickfeed.fcgi}
@@ -34,17 +35,22 @@ faults_ticks() {
 }
 
 faults_candles() {
-	sqlite3 -readonly "$1" "SELECT s.symbol, c.t, c.open, c.high, c.low,
-	    c.close, c.volume, c.trades FROM candles_1m c
-	    JOIN symbols s ON s.id = c.symbol_id ORDER BY s.symbol, c.t"
+	sqlite3 -readonly "$1" "SELECT s.symbol, c.iv, c.t, c.open, c.high,
+	    c.low, c.close, c.volume, c.trades, c.open_ts, c.close_ts
+	    FROM candles c JOIN symbols s ON s.id = c.symbol_id
+	    ORDER BY s.symbol, c.iv, c.t"
 }
 
 faults_consistent() {
-	sqlite3 -readonly "$1" "SELECT CASE WHEN a = b AND b = c THEN 'ok'
-	    ELSE a || ' ticks, ' || b || ' counted, ' || c || ' traded' END
+	sqlite3 -readonly "$1" "SELECT CASE WHEN a = b AND b = c AND d = 0
+	    THEN 'ok' ELSE a || ' ticks, ' || b || ' counted, ' || c ||
+	    ' traded, ' || d || ' levels differ' END
 	    FROM (SELECT (SELECT count(*) FROM ticks) a,
 	    (SELECT coalesce(sum(tick_count), 0) FROM symbols) b,
-	    (SELECT coalesce(sum(trades), 0) FROM candles_1m) c)"
+	    (SELECT coalesce(sum(trades), 0) FROM candles WHERE iv = 1) c,
+	    (SELECT count(*) FROM (SELECT sum(trades) AS n FROM candles
+	      GROUP BY iv) WHERE n != (SELECT sum(trades) FROM candles
+	      WHERE iv = 1)) d)"
 }
 
 faults_integrity() {

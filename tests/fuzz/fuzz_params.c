@@ -67,7 +67,8 @@ fuzz_accepted(const struct route *r, const struct params *p)
 	if (p->present & PBIT(P_TIMEOUT))
 		fuzz_check(p->timeout >= 0 && p->timeout <= 3600);
 	if (p->present & PBIT(P_INTERVAL))
-		fuzz_check((unsigned)p->interval < IV__MAX);
+		fuzz_check((unsigned)p->interval < IV__MAX &&
+		    intervals[p->interval].api);
 	fuzz_check(p->since >= 0 && p->last_event_id >= 0);
 }
 

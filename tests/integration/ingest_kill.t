@@ -1,14 +1,15 @@
 #!/bin/bash
 # SIGKILL mid-import at 20 random points, then a rerun: exactly the
 # source's ticks, none lost, none doubled; candles and symbols exact.
-# The rows are shuffled so batches carry late ticks that amend candles.
+# The rows (5 days of them) are shuffled so batches carry late ticks
+# that amend candles at every level, across day and week boundaries.
 . "$(dirname "$0")/../lib.sh"
 . "$(dirname "$0")/ingest_lib.sh"
 cd "$TEST_TMP"
 DB=$TEST_TMP/k.db
 N=${KILL_N:-150000}
 
-gen_csv "$N" 2 > sorted.csv
+gen_csv "$N" 2 3001 > sorted.csv	# 5 days: late ticks cross every level
 { head -1 sorted.csv; tail -n +2 sorted.csv | shuf --random-source=<(yes); } > src.csv
 RANDOM=42
 mid=0

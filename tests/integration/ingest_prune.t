@@ -1,8 +1,11 @@
 #!/bin/bash
-# prune --older-than DAYS: old raw ticks go, candles stay, tick_count and
-# meta follow; pruned_through_id never goes down.
+# prune --older-than DAYS: old raw ticks go, candles stay (every level),
+# tick_count and meta follow; pruned_through_id never goes down.  A big
+# prune runs in chunks of 10,000 ticks, one transaction each, while a
+# live import goes on and the app answers.
 . "$(dirname "$0")/../lib.sh"
 . "$(dirname "$0")/ingest_lib.sh"
+. "$ROOT/tests/golden/golden.sh"
 cd "$TEST_TMP"
 DB=$TEST_TMP/p.db
 now=$(($(date +%s) * 1000))
@@ -41,4 +44,45 @@ is "$(q "$DB" "SELECT count(*) FROM ticks")" 2 "nothing else deleted"
 "$ING" -q --db "$DB" prune --older-than 0
 is "$(q "$DB" "SELECT count(*) || ',' || (SELECT sum(tick_count) FROM symbols) FROM ticks")" "0,0" "--older-than 0: all gone"
 is "$(q "$DB" "SELECT value FROM meta WHERE key = 'pruned_through_id'")" "$(q "$DB" "SELECT seq FROM sqlite_sequence WHERE name='ticks'")" "mark = newest id"
+is "$(candles_kept "$DB")" "$(echo "$candles"; candles_kept "$DB" | grep '^3|')" "candles still kept"
+
+# A big prune: 250,000 old ticks of one symbol (25 chunks), beside a live
+# import of another symbol and the app answering throughout.
+B=$TEST_TMP/big.db
+awk -v t0=$((now - 40 * 86400000)) -v t1=$((now - 3600000)) 'BEGIN {
+	print "symbol,ts,price,size"
+	for (i = 0; i < 250000; i++) printf "OLD,%.0f,1.%02d,%d\n", t0 + i * 9000, i % 100, 1 + i % 7
+	for (i = 0; i < 1000; i++) printf "OLD,%.0f,2.%02d,1\n", t1 + i, i % 100
+}' > old.csv
+awk -v t0=$((now - 1800000)) 'BEGIN {
+	print "symbol,ts,price,size"
+	for (i = 0; i < 100000; i++) printf "LIVE,%.0f,3.%02d,%d\n", t0 + i * 10, i % 100, 1 + i % 9
+}' > live.csv
+"$ING" -q --db "$B" old.csv
+before=$(candles_kept "$B")
+"$ING" -v --db "$B" prune --older-than 7 > prune.out 2> prune.err & ppid=$!
+"$ING" -q --batch 500 --db "$B" live.csv & lpid=$!
+answers=0 bad=0
+while kill -0 "$ppid" 2> /dev/null; do
+	a=$(golden_cgi "$B" GET "/api/v1/candles?symbol=OLD&interval=1d" | head -1)
+	answers=$((answers + 1))
+	[ "$a" = "status: 200" ] || bad=$((bad + 1))
+done
+wait "$ppid"; is "$?" 0 "the big prune exits 0"
+wait "$lpid"; is "$?" 0 "the live import beside it exits 0"
+like "$(cat prune.out)" "^prune: deleted 250000 ticks older than [0-9]+ ms, pruned through id 250000\$" \
+    "deleted every old tick"
+like "$(cat prune.err)" "prune: 2[67] transactions, [0-9]+ ms" \
+    "in 26 transactions (25 of 10,000, one finding none), 27 if LIVE was there"
+diag "$(cat prune.err)"
+ok "$([ "$answers" -gt 0 ] && [ "$bad" -eq 0 ]; echo $?)" \
+    "the app answered 200 all along ($answers requests during the prune, $bad not 200)"
+is "$(q "$B" "SELECT symbol || ':' || tick_count FROM symbols ORDER BY symbol" | paste -sd' ')" \
+    "LIVE:100000 OLD:1000" "tick_count of both"
+is "$(q "$B" "SELECT count(*) FROM ticks")" 101000 "left: the live and the recent ticks"
+is "$(candles_kept "$B" | grep '^1|' | md5sum)" "$(echo "$before" | md5sum)" "every OLD candle kept, unchanged"
+is "$(candles_kept "$B" | grep '^2|' | md5sum)" "$(candles_from_ticks "$B" | grep '^2|' | md5sum)" \
+    "the live symbol's candles, every level, exact"
+is "$(q "$B" "SELECT value FROM meta WHERE key = 'pruned_through_id'")" 250000 "mark"
+is "$(q "$B" 'PRAGMA integrity_check')" ok "integrity_check"
 done_testing

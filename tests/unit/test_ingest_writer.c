@@ -1,6 +1,7 @@
 /*
  * ingest/writer.c + candles.c on a real database: duplicates, late ticks
- * amending their candle (open/close by (ts, id)), symbols' newest tick.
+ * amending their candle at every level (open/close by (ts, id)), symbols'
+ * newest tick and largest id.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -71,10 +72,10 @@ main(void)
 	add(w, &st, "AAPL", M0 + 10000, 100, 10);	/* duplicate */
 	tap_is_int(writer_pending(w), 0, "a full batch commits");
 	/* batch 2: late open, a close at the same ts, a middle high */
-	add(w, &st, "AAPL", M0 + 5000, 300, 1);		/* id 4: new open */
-	add(w, &st, "AAPL", M0 + 30000, 150, 2);	/* id 5: ts = close_ts */
-	add(w, &st, "AAPL", M0 - 60000, 999, 5);	/* id 6: older minute */
-	add(w, &st, "AAPL", M0 + 20000, 500, 3);	/* id 7 */
+	add(w, &st, "AAPL", M0 + 5000, 300, 1);		/* id 3: new open */
+	add(w, &st, "AAPL", M0 + 30000, 150, 2);	/* id 4: ts = close_ts */
+	add(w, &st, "AAPL", M0 - 60000, 999, 5);	/* id 5: older minute */
+	add(w, &st, "AAPL", M0 + 20000, 500, 3);	/* id 6 */
 	tap_is_int(writer_commit(w), 0, "commit");
 	tap_is_int(st.stored, 6, "stored");
 	tap_is_int(st.duplicate, 1, "duplicate");
@@ -83,17 +84,42 @@ main(void)
 	tap_is_str(got, "1,2,3,4,5,6", "ids in commit order, none taken by "
 	    "the duplicate");
 	row(db, "SELECT open, high, low, close, volume, trades, open_ts - t,"
-	    " close_ts - t, last_id FROM candles_1m WHERE t = 1764322200000",
-	    got, sizeof(got));
+	    " close_ts - t, first_id, last_id FROM candles"
+	    " WHERE iv = 1 AND t = 1764322200000", got, sizeof(got));
 	tap_is_str(got, "300000000|500000000|100000000|150000000|36|5|"
-	    "5000|30000|6", "late ticks amend the candle");
-	row(db, "SELECT open, close, trades, last_id FROM candles_1m"
-	    " WHERE t = 1764322140000", got, sizeof(got));
-	tap_is_str(got, "999000000|999000000|1|5", "the older minute");
+	    "5000|30000|1|6", "late ticks amend the candle");
+	row(db, "SELECT open, close, trades, first_id, last_id FROM candles"
+	    " WHERE iv = 1 AND t = 1764322140000", got, sizeof(got));
+	tap_is_str(got, "999000000|999000000|1|5|5", "the older minute");
+	/* 09:29 and 09:30 UTC: apart at 5m, together from 1h up */
+	row(db, "SELECT group_concat(iv || ':' || n) FROM (SELECT iv,"
+	    " count(*) AS n FROM candles GROUP BY iv ORDER BY iv)",
+	    got, sizeof(got));
+	tap_is_str(got, "1:2,5:2,15:2,30:2,60:1,240:1,1440:1,10080:1",
+	    "rows per level");
+	row(db, "SELECT t, open, high, low, close, volume, trades,"
+	    " open_ts - 1764322200000, close_ts - 1764322200000, first_id,"
+	    " last_id FROM candles WHERE iv = 5 AND t = 1764322200000",
+	    got, sizeof(got));
+	tap_is_str(got, "1764322200000|300000000|500000000|100000000|150000000|"
+	    "36|5|5000|30000|1|6", "5m = its one minute");
+	row(db, "SELECT group_concat(DISTINCT open || '|' || high || '|' || low"
+	    " || '|' || close || '|' || volume || '|' || trades || '|' ||"
+	    " (open_ts - 1764322200000) || '|' || (close_ts - 1764322200000)"
+	    " || '|' || first_id || '|' || last_id) FROM candles WHERE iv >= 60",
+	    got, sizeof(got));
+	tap_is_str(got, "999000000|999000000|100000000|150000000|41|6|"
+	    "-60000|30000|1|6", "1h 4h 1d 1w: the late older minute opens, "
+	    "the tie at close_ts closes, across batches");
+	row(db, "SELECT t FROM candles WHERE iv = 10080", got, sizeof(got));
+	tap_is_str(got, "1763942400000", "1w starts on Monday 00:00 UTC");
+	row(db, "SELECT t FROM candles WHERE iv = 240", got, sizeof(got));
+	tap_is_str(got, "1764316800000", "4h starts at 08:00 UTC");
 	row(db, "SELECT symbol, decimals, tick_count, last_id, last_ts - 1764322200000,"
-	    " last_price, last_size FROM symbols", got, sizeof(got));
-	tap_is_str(got, "AAPL|2|6|4|30000|150000000|2",
-	    "newest by ts, ties to the newer id; late ticks leave it");
+	    " last_price, last_size, seq_id FROM symbols", got, sizeof(got));
+	tap_is_str(got, "AAPL|2|6|4|30000|150000000|2|6",
+	    "newest by ts, ties to the newer id; late ticks leave it; "
+	    "seq_id the largest id");
 	writer_free(w);
 	sqlite3_close(db);
 	unlink(dbp);
