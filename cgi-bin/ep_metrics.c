@@ -7,6 +7,7 @@
 #include <stdio.h>
 
 #include "config.h"
+#include "cache.h"
 #include "ep.h"
 #include "metrics.h"
 #include "wait.h"
@@ -39,6 +40,25 @@ metrics_wait(struct buf *out)
 	for (i = 0; i < sizeof(ev) / sizeof(ev[0]); i++)
 		metrics_line(out, "tickfeed_wait_events_total{event=\"%s\"} "
 		    "%ld\n", ev[i].event, ev[i].n);
+}
+
+/* The shared answers (cache.h): computed, reused, waited for. */
+static void
+metrics_cache(struct buf *out)
+{
+	unsigned long	hits, misses, waits;
+
+	cache_stats(&hits, &misses, &waits);
+	buf_addz(out, "# HELP tickfeed_cache_events_total Shared answers: "
+	    "computed by a worker, reused from another worker's, waited for "
+	    "while another worker computed them.\n"
+	    "# TYPE tickfeed_cache_events_total counter\n");
+	metrics_line(out, "tickfeed_cache_events_total{event=\"computed\"} "
+	    "%lu\n", misses);
+	metrics_line(out, "tickfeed_cache_events_total{event=\"reused\"} "
+	    "%lu\n", hits);
+	metrics_line(out, "tickfeed_cache_events_total{event=\"waited\"} "
+	    "%lu\n", waits);
 }
 
 static void
@@ -81,6 +101,7 @@ ep_metrics(struct req *req, struct worker *w)
 	buf_init(&jw);
 	metrics_write(&jw);
 	metrics_wait(&jw);
+	metrics_cache(&jw);
 	metrics_db(&jw, w);
 	if ((body = buf_take(&jw, &len)) == NULL ||
 	    answer_build(&a, "text/plain; version=0.0.4; charset=utf-8",
