@@ -38,6 +38,8 @@ trap stop INT TERM
 trap 'stack_stop; stack_kill_pidfile "$RUN/ingest.pid"' EXIT
 
 [ -f "$DB" ] || build/bin/tickfeed-ingest --db "$DB" init >/dev/null
+# A demo store from an earlier release: brought to this one's schema.
+build/bin/tickfeed-ingest --db "$DB" -q migrate || exit 1
 build/bin/tickfeed-ingest --db "$DB" simulate --rate 20 \
     >>"$RUN/ingest.log" 2>&1 &
 echo $! >"$RUN/ingest.pid"
