@@ -1,5 +1,6 @@
 /*
- * init and migrate.  init creates the database from the compiled-in
+ * The store, as the commands open it (ingest_db_open), init and
+ * migrate.  init creates the database from the compiled-in
  * sql/schema.sql (db_open does it for a new file).  migrate applies the
  * compiled-in sql/migrate/NNN-*.sql scripts (NNN = the user_version each
  * leads to) above the database's version, each in its own transaction
@@ -14,6 +15,19 @@
 #include "ingest.h"
 #include "log.h"
 #include "migrate_sql.h"
+
+sqlite3 *
+ingest_db_open(const struct ingest_config *cfg)
+{
+	sqlite3	*db;
+	char	 err[DB_ERRSZ];
+
+	if (db_open(cfg->db_path, DB_READWRITE, &db, err) != DB_OK) {
+		log_warnx("%s", err);
+		return NULL;
+	}
+	return db;
+}
 
 int
 cmd_init(const struct ingest_config *cfg)

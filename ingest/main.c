@@ -301,19 +301,6 @@ defensive_setup(void)
 	signal(SIGPIPE, SIG_IGN);
 }
 
-sqlite3 *
-ingest_db_open(const struct ingest_config *cfg)
-{
-	sqlite3	*db;
-	char	 err[DB_ERRSZ];
-
-	if (db_open(cfg->db_path, DB_READWRITE, &db, err) != DB_OK) {
-		log_warnx("%s", err);
-		return NULL;
-	}
-	return db;
-}
-
 int
 main(int argc, char **argv)
 {

@@ -40,12 +40,6 @@ db_int(sqlite3 *db, const char *sql, long long *out)
 }
 
 int
-db_data_version(sqlite3 *db, long long *out)
-{
-	return db_int(db, "PRAGMA data_version", out);
-}
-
-int
 db_max_tick_id(sqlite3 *db, long long *out)
 {
 	sqlite3_stmt	*st;

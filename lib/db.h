@@ -44,9 +44,6 @@ enum db_status	db_open(const char *path, enum db_mode mode, sqlite3 **out,
 		    char *err);
 const char	*db_status_code(enum db_status);
 
-/* PRAGMA data_version: changes whenever another connection commits. */
-int		db_data_version(sqlite3 *db, long long *out);
-
 /*
  * Highest tick id ever assigned (sqlite_sequence), the API's cursor; 0 for
  * an empty store.  Returns -1 on SQL error.
