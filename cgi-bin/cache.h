@@ -32,6 +32,15 @@
 #define CACHE_BYTES_MAX		(64 * 1024 * 1024)
 #define CACHE_WAIT_MS		2000
 
+/* What an endpoint's answers depend on (their token: ep_token()). */
+enum cache_deps {
+	DEPS_NONE,		/* not cached */
+	DEPS_ALL,		/* every symbol: the newest tick id */
+	DEPS_SYMBOL,		/* symbol=: that symbol's newest tick id */
+	DEPS_SYMBOLS,		/* symbols=: theirs; absent: every symbol */
+	DEPS__MAX
+};
+
 struct cached {
 	struct answer	a;
 	int64_t		expires_ms;	/* wall clock; 0: none */

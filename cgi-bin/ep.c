@@ -1,7 +1,6 @@
 /* What the endpoints share (ep.h). */
 #include "ep.h"
 #include "hash.h"
-#include "routes.h"
 
 /* Takes jw's bytes; answers 503 when building them ran out of memory. */
 static char *
@@ -70,14 +69,14 @@ ep_token_symbol(struct worker *w, const char *symbol, uint64_t *h)
 
 /* The token's parts by the route's deps; ep_token's return values. */
 static int
-ep_token_deps(struct req *req, struct worker *w, long long cursor,
-    uint64_t *h)
+ep_token_deps(struct req *req, struct worker *w, enum cache_deps deps,
+    long long cursor, uint64_t *h)
 {
 	const struct symset	*set = &req->params.symbols;
 	size_t			 i;
 	int			 rc;
 
-	switch (req->route->deps) {
+	switch (deps) {
 	case DEPS_SYMBOL:
 		rc = ep_token_symbol(w, req->params.symbol, h);
 		return rc == 1 ? 0 : rc == 0 ? 1 : -1;
@@ -95,7 +94,8 @@ ep_token_deps(struct req *req, struct worker *w, long long cursor,
 }
 
 int
-ep_token(struct req *req, struct worker *w, uint64_t *token)
+ep_token(struct req *req, struct worker *w, enum cache_deps deps,
+    uint64_t *token)
 {
 	sqlite3_stmt	*st;
 	uint64_t	 h = HASH64_INIT;
@@ -104,7 +104,7 @@ ep_token(struct req *req, struct worker *w, uint64_t *token)
 
 	if (worker_begin(w, &cursor) == -1)
 		return -1;
-	if ((rc = ep_token_deps(req, w, cursor, &h)) == -1)
+	if ((rc = ep_token_deps(req, w, deps, cursor, &h)) == -1)
 		return -1;
 	st = worker_stmt(w, STMT_PRUNED, "SELECT value FROM meta"
 	    " WHERE key = 'pruned_through_id'");

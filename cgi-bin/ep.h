@@ -38,14 +38,15 @@ void	ep_send(struct req *, struct worker *, struct buf *,
 void	ep_send_uncached(struct req *, struct buf *);
 
 /*
- * What a cached answer of req's route depends on (enum route_deps), read
+ * What a cached answer depends on (deps, the route's), read
  * in one transaction and hashed into *token (never 0): the newest tick
  * id of each symbol it is about (of the store for every symbol), and
  * pruned_through_id.  Returns 0; 1 when the answer must not be cached (a
  * symbol the store does not know: the handler answers 404); -1 on SQL
  * error (worker_fail() already called).
  */
-int	ep_token(struct req *, struct worker *, uint64_t *token);
+int	ep_token(struct req *, struct worker *, enum cache_deps deps,
+	    uint64_t *token);
 
 /*
  * Looks up a symbol: its id and print decimals.  1 found, 0 unknown,

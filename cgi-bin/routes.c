@@ -97,7 +97,7 @@ route_shared(struct req *req, struct worker *w)
 	struct cached	*c;
 	uint64_t	 token;
 
-	switch (ep_token(req, w, &token)) {
+	switch (ep_token(req, w, req->route->deps, &token)) {
 	case -1:
 		reply_db_unavailable(req, w);
 		return 1;

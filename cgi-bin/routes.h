@@ -6,6 +6,7 @@
 #ifndef TICKFEED_ROUTES_H
 #define TICKFEED_ROUTES_H
 
+#include "cache.h"
 #include "req.h"
 
 #define API_PREFIX	"/api/v1/"
@@ -25,14 +26,6 @@ enum route_id {
 #define ROUTE_DB	0x01	/* worker_ready() before the handler */
 #define ROUTE_CACHED	0x02	/* answered from the shared cache (cache.h) */
 
-/* What a cached route's answers depend on (their token: ep_token()). */
-enum route_deps {
-	DEPS_NONE,		/* not cached */
-	DEPS_ALL,		/* every symbol: the newest tick id */
-	DEPS_SYMBOL,		/* symbol=: that symbol's newest tick id */
-	DEPS_SYMBOLS,		/* symbols=: theirs; absent: every symbol */
-	DEPS__MAX
-};
 
 struct route {
 	enum route_id	 id;
@@ -41,7 +34,7 @@ struct route {
 	unsigned	 allowed;	/* PBIT()s */
 	unsigned	 required;
 	int		 flags;
-	enum route_deps	 deps;
+	enum cache_deps	 deps;		/* ROUTE_CACHED: what answers need */
 };
 
 extern const struct route routes[ROUTE__MAX];

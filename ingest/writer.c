@@ -3,6 +3,7 @@
 
 #include "bind.h"
 #include "candles.h"
+#include "hash.h"
 #include "log.h"
 #include "timeutil.h"
 #include "writer.h"
@@ -160,14 +161,11 @@ writer_free(struct writer *w)
 	free(w);
 }
 
+/* A symbol name's slot hash (FNV-1a, lib/hash.h). */
 static uint32_t
 writer_hash(const char *s)
 {
-	uint32_t h = 2166136261u;
-
-	for (; *s != '\0'; s++)
-		h = (h ^ (unsigned char)*s) * 16777619u;
-	return h;
+	return hash32(HASH32_INIT, s, strlen(s));
 }
 
 /* Room for one more symbol; 0 or -1 (ENOMEM). */
