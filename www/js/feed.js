@@ -250,7 +250,11 @@ export class Feed {
 	/* stream_failed: a stream that never opened; maybe poll instead. */
 	async stream_failed() {
 		this.unopened++;
-		if (this.unopened >= STREAM_FAILS_BEFORE_POLL && await this.api_up()) {
+		const poll = this.unopened >= STREAM_FAILS_BEFORE_POLL &&
+		    await this.api_up();
+		if (this.stopped || this.stream || this.abort || this.timer)
+			return;		/* set_symbols() reconnected meanwhile */
+		if (poll) {
 			this.mode = 'poll';
 			this.unopened = 0;
 			this.live = false;
