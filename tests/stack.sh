@@ -187,6 +187,7 @@ stack_start_apache() {
 		{ stack_apache_common "$d" "$port" event
 		  echo "LoadModule proxy_module $APACHE_MODULES/mod_proxy.so"
 		  echo "LoadModule proxy_fcgi_module $APACHE_MODULES/mod_proxy_fcgi.so"
+		  echo "LoadModule asis_module $APACHE_MODULES/mod_asis.so"
 		  echo "Define TICKFEED_SOCKET $STACK_DIR/app.sock"
 		  echo "Define TICKFEED_WWW $STACK_WWW"
 		  echo "<VirtualHost 127.0.0.1:$port>"

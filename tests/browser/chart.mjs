@@ -4,8 +4,10 @@
 //
 // Environment (set by chart.t):
 //   TICKFEED_URL     the page, e.g. http://127.0.0.1:PORT/
-//   TICKFEED_CTL     a script: app-stop | app-start | sim-stop | ingest FILE
-//                    | prune
+//   TICKFEED_CTL     a script: app-stop | app-start | app-pause |
+//                    app-resume | sim-stop | ingest FILE | prune
+//   TICKFEED_DB      the store (read with sqlite3 for the truth)
+//   TICKFEED_HEARTBEAT_MS  the app's stream heartbeat interval
 //   TICKFEED_QUIET   a symbol only this test feeds (exact checks)
 //   TICKFEED_LIVE    a symbol the simulator moves
 //   TICKFEED_TMP     a scratch directory
@@ -21,6 +23,10 @@ const BASE = process.env.TICKFEED_URL;
 const QUIET = process.env.TICKFEED_QUIET;
 const LIVE = process.env.TICKFEED_LIVE;
 const TMP = process.env.TICKFEED_TMP;
+const DB = process.env.TICKFEED_DB;
+const HEARTBEAT_MS = Number(process.env.TICKFEED_HEARTBEAT_MS);
+const SILENCE_MARGIN_MS = 1000;	/* www/js/feed.js */
+const OUTAGE_MS = 6000;
 const PRICE_BOUND_MS = 2000;	/* the feature: a tick shows within 2 s */
 const SETTLE_MS = 20000;	/* how long a live chart may take to match */
 /* Under mod_cgi each stream is its own process that looks for new ticks
@@ -48,6 +54,13 @@ async function api(endpoint, params = {}, base = BASE) {
 	if (!res.ok)
 		throw new Error(`${url}: HTTP ${res.status}`);
 	return res.json();
+}
+
+/* store_ids: every tick id in (FLOOR, CURSOR], in order, as sqlite3 reads them. */
+function store_ids(floor, cursor) {
+	const out = execFileSync('sqlite3', ['-readonly', DB, 'SELECT id FROM ticks ' +
+	    `WHERE id > ${floor} AND id <= ${cursor} ORDER BY id`], { encoding: 'utf8' });
+	return out.split('\n').filter(Boolean).map(Number);
 }
 
 /* ingest_csv: store LINES (symbol,ts,price,size) through tickfeed-ingest. */
@@ -302,40 +315,136 @@ async function screenshot(browser, file) {
 	await page.context().close();
 }
 
+/* age_shown: the "last tick" text of PAGE and whether it is visible. */
+function age_shown(page) {
+	return page.evaluate(() => {
+		const el = document.querySelector('#tick-age');
+		const r = el.getBoundingClientRect();
+		return { text: el.textContent, visible: r.width > 0 && r.height > 0 };
+	});
+}
+
+/*
+ * test_restart: the app stopped for OUTAGE_MS while the simulator goes
+ * on, then started again.  The page keeps its stream (the web server's
+ * retry answer while the app is down: no fallback to long-poll, no
+ * reload) and ends with every tick once.
+ */
 async function test_restart(browser) {
-	const page = await open_page(browser, `./?symbol=${LIVE}&interval=1m`);
+	const ctx = await browser.newContext();
+	const polls = [];
+	ctx.on('request', r => {
+		if (r.url().includes('/api/v1/poll'))
+			polls.push(r.url());
+	});
+	const page = await open_page(ctx, `./?symbol=${LIVE}&interval=1m`);
+	let navigations = 0;
+	page.on('framenavigated', f => { if (f === page.mainFrame()) navigations++; });
 	/* a stream that served over 10 s is resumed at once when it ends
 	   (feed.js stream_ended): the kill must go through that path too */
 	await sleep(11000);
+	const shown = await age_shown(page);
+	ok(shown.visible && /^last tick \d+ s ago$/.test(shown.text),
+	    `the age of the newest tick is shown ("${shown.text}")`);
+	const age = await page.evaluate(() => window.tickfeed.tick_age());
+	ok(age !== null && age < 3000, `with ticks 4 a second, it is fresh (${age} ms)`);
 	const before = await page.evaluate(() => window.tickfeed.cursor());
 	ctl('app-stop');
+	const down_at = Date.now();
 	await page.waitForFunction(() =>
 	    window.tickfeed.connection().state !== 'live', null,
 	    { timeout: SETTLE_MS });
-	is(await page.evaluate(() => window.tickfeed.connection().state) !== 'live',
-	    true, 'with the app stopped, the page says it is not live');
-	await sleep(3000);	/* the simulator goes on storing ticks */
+	ok(true, 'with the app stopped, the page says it is not live');
+	await sleep(OUTAGE_MS - (Date.now() - down_at));	/* the simulator goes on */
 	ctl('app-start');
+	const up_at = Date.now();
 	await page.waitForFunction(() =>
 	    window.tickfeed.connection().state === 'live', null,
 	    { timeout: 60000 });
-	ok(true, 'the page reconnects by itself');
+	const back = Date.now() - up_at;
+	ok(back < 6000, `the page is live again ${back} ms after the app is back`);
 	await sleep(2000);
 	ctl('sim-stop');
 	const cursor = await caught_up(page);
 	ok(cursor > before, `ticks stored while the app was down arrived (${before} -> ${cursor})`);
+	const feed = await page.evaluate(() => window.tickfeed.feed());
+	diag(`feed: ${JSON.stringify(feed)}`);
+	is([feed.mode, (await page.evaluate(() => window.tickfeed.connection())).detail],
+	    ['stream', 'stream'], 'the page kept its stream across the restart');
+	is(polls, [], 'it never fell back to long-poll');
+	is(navigations, 0, 'it never reloaded');
+	const got = await page.evaluate(() => window.tickfeed.received());
+	is(got.ids, store_ids(got.floor, cursor),
+	    `every tick since the page loaded arrived once, in id order (${got.ids.length})`);
+	is(feed.dupes, 0, 'no tick was sent to it twice (each stream resumed exactly at its cursor)');
 	const q = await page.evaluate(() => window.tickfeed.query());
 	const want = bars_of(await api('candles', q));
-	const got = await page.evaluate(() => window.tickfeed.bars());
-	is(got, want, 'after the restart the chart equals candles, bar for bar');
+	const bars = await page.evaluate(() => window.tickfeed.bars());
+	is(bars, want, 'after the restart the chart equals candles, bar for bar');
 	const sym = await api('symbols');
-	const shown = await page.$$eval('#symbol-list li', lis => lis.map(li =>
+	const rows = await page.$$eval('#symbol-list li', lis => lis.map(li =>
 	    [li.dataset.symbol, li.querySelector('.px').textContent]));
-	is(shown.map(r => r[0]), sym.symbols.map(s => s.symbol), 'the list kept every symbol');
+	is(rows.map(r => r[0]), sym.symbols.map(s => s.symbol), 'the list kept every symbol');
 	const exact = await api_raw_prices();
-	is(shown, exact, 'every listed price equals the symbols answer, as written');
+	is(rows, exact, 'every listed price equals the symbols answer, as written');
 	const bad = page.errors.filter(e => e.startsWith('pageerror'));
 	is(bad, [], 'no script errors across the restart');
+	await page.context().close();
+}
+
+/* feed_of: the feed's figures (window.tickfeed.feed()). */
+function feed_of(page) {
+	return page.evaluate(() => window.tickfeed.feed());
+}
+
+/*
+ * test_silent: the simulator has stopped.  A quiet market stays live
+ * (the heartbeats) while the "last tick" age grows; a stream made silent
+ * (the app SIGSTOPped) is noticed two heartbeats and a margin after its
+ * last event, and the page reconnects by itself once the app runs again.
+ */
+async function test_silent(browser) {
+	const page = await open_page(browser, `./?symbol=${QUIET}&interval=1m`);
+	is((await feed_of(page)).heartbeat_ms, HEARTBEAT_MS,
+	    'the page took the heartbeat interval from the start event');
+	const a1 = await page.evaluate(() => window.tickfeed.tick_age());
+	await sleep(3 * HEARTBEAT_MS + SILENCE_MARGIN_MS);
+	const a2 = await page.evaluate(() => window.tickfeed.tick_age());
+	const quiet = await feed_of(page);
+	ok(quiet.stalls === 0 && (await page.evaluate(() =>
+	    window.tickfeed.connection().state)) === 'live',
+	    `no tick for ${3 * HEARTBEAT_MS + SILENCE_MARGIN_MS} ms: still live (heartbeats), no stall`);
+	ok(a2 - a1 >= 3 * HEARTBEAT_MS, `meanwhile the age grew (${a1} -> ${a2} ms)`);
+	like((await age_shown(page)).text, /^last tick \d+ s ago$/, 'and is shown');
+	const limit = 2 * HEARTBEAT_MS + SILENCE_MARGIN_MS;
+	ctl('app-pause');
+	const paused = Date.now();
+	try {
+		await page.waitForFunction(() => window.tickfeed.feed().stalls > 0,
+		    null, { timeout: 4 * limit });
+		const f = await feed_of(page);
+		const since_event = f.stalled_at - f.last_event_at;
+		const since_pause = f.stalled_at - paused;
+		ok(since_event >= limit && since_event < limit + 500,
+		    `the silence is noticed ${since_event} ms after the last event (2 heartbeats + margin: ${limit} ms)`);
+		ok(since_pause <= limit + 500,
+		    `that is ${since_pause} ms after the app stopped`);
+		ok((await page.evaluate(() => window.tickfeed.connection().state)) !== 'live',
+		    'the page says it is not live');
+		await sleep(1500);
+	} finally {
+		ctl('app-resume');
+	}
+	await page.waitForFunction(() =>
+	    window.tickfeed.connection().state === 'live', null,
+	    { timeout: 20000 });
+	is((await feed_of(page)).mode, 'stream', 'once the app runs again, the page streams again');
+	await price_moves(page, QUIET, '131.31', Date.now(), 'after the stall');
+	await caught_up(page);
+	const cursor = await page.evaluate(() => window.tickfeed.cursor());
+	const got = await page.evaluate(() => window.tickfeed.received());
+	is(got.ids, store_ids(got.floor, cursor), 'every tick once, in id order');
+	is(page.errors, [], 'no console errors or warnings across the stall');
 	await page.context().close();
 }
 
@@ -407,6 +516,7 @@ async function main() {
 		if (process.env.TICKFEED_SCREENSHOT)
 			await screenshot(browser, process.env.TICKFEED_SCREENSHOT);
 		await test_restart(browser);
+		await test_silent(browser);
 		await test_pruned(browser);
 	} catch (e) {
 		ok(false, 'the browser test ran to its end');

@@ -13,8 +13,16 @@
 #   - switching symbol and interval (clicks) loads the right data and keeps
 #     it in the URL; Back returns
 #   - phone width: nothing overflows, the chart fills the width
-#   - killing and restarting the app mid-stream: the page says so,
-#     reconnects by itself, and ends with bars equal to `candles`
+#   - the app stopped for 6 s mid-stream while ticks are stored, then
+#     restarted: the page says so, keeps its stream (the web server's
+#     retry answer; no long-poll, no reload), is live again within 6 s,
+#     and has every tick stored since it loaded once, in id order (as
+#     sqlite3 reads the store), with bars equal to `candles`; the "last
+#     tick N s ago" age is shown and fresh
+#   - a quiet market (no ticks) stays live on heartbeats while the age
+#     grows; the app SIGSTOPped: the page notices the silent stream two
+#     heartbeats and a margin after its last event, and streams again by
+#     itself once the app runs (the app runs with 1 s heartbeats)
 #   - ticks after the page's cursor pruned while the app is down (410):
 #     the page starts over by itself and ends equal to `candles`
 #   - the same files in a sub-folder of "shared hosting" (Apache mod_cgi
@@ -23,6 +31,7 @@
 . "$(dirname "$0")/../lib.sh"
 
 [ -x /usr/bin/chromium ] || skip_all "chromium is not installed"
+command -v sqlite3 >/dev/null || skip_all "sqlite3 is not installed"
 [ -d "$ROOT/node_modules/playwright-core" ] || skip_all "no playwright-core (npm ci)"
 [ -f "$ROOT/www/vendor/lightweight-charts.standalone.production.js" ] ||
     skip_all "www/vendor is empty (make)"
@@ -31,10 +40,12 @@ INGEST=$BIN/tickfeed-ingest
 
 DB=$TEST_TMP/ticks.db
 LIVE_SYMBOLS=AAPL,MSFT,EURUSD
+HEARTBEAT_MS=1000
 STACK_DIR=$TEST_TMP/stack
 chmod 711 "$TEST_TMP"	# nginx's workers (nobody) reach the socket in it
 export TICKFEED_DB=$DB
 on_exit stack_stop
+on_exit "[ -s $TEST_TMP/stack/app.pid ] && kill -CONT \$(cat $TEST_TMP/stack/app.pid)"
 on_exit "stack_kill_pidfile $TEST_TMP/sim.pid"
 
 # History: a seeded walk over the last six hours, told backwards so that
@@ -58,8 +69,8 @@ quiet_end=$(( (now - 2 * 3600 * 1000) / 60000 * 60000 ))
 "$INGEST" -q "$TEST_TMP/quiet.csv"
 is "$?" 0 "the quiet symbol's ticks stored"
 
-stack_start_app "$DB" >/dev/null
-ok $? "the app starts"
+stack_start_app "$DB" -b "$HEARTBEAT_MS" >/dev/null
+ok $? "the app starts (heartbeat $HEARTBEAT_MS ms)"
 stack_start_nginx >/dev/null
 ok $? "nginx starts in front of it"
 nginx_url=$STACK_URL
@@ -89,13 +100,16 @@ fi
 # What chart.mjs may do to the stack, through this script.
 cat >"$TEST_TMP/ctl" <<CTL
 #!/bin/bash
-# ctl VERB: app-stop | app-start | sim-stop | ingest FILE | prune
+# ctl VERB: app-stop | app-start | app-pause | app-resume | sim-stop
+#           | ingest FILE | prune
 STACK_DIR=$STACK_DIR
 BUILD=$BUILD
 . "$ROOT/tests/stack.sh"
 case \$1 in
 app-stop) stack_kill_pidfile "$STACK_DIR/app.pid" ;;
-app-start) stack_start_app "$DB" ;;
+app-start) stack_start_app "$DB" -b $HEARTBEAT_MS ;;
+app-pause) kill -STOP \$(cat "$STACK_DIR/app.pid") ;;
+app-resume) kill -CONT \$(cat "$STACK_DIR/app.pid") ;;
 sim-stop) stack_kill_pidfile "$TEST_TMP/sim.pid" ;;
 ingest) "$INGEST" -q "\$2" ;;
 prune) "$INGEST" -q prune --older-than 0 ;;
@@ -107,7 +121,7 @@ chmod +x "$TEST_TMP/ctl"
 # chart.mjs goes on with the numbering and prints the plan.
 TAP_N=$TAP_N TAP_FAILED=$TAP_FAILED \
 TICKFEED_URL=$nginx_url/ TICKFEED_CTL=$TEST_TMP/ctl TICKFEED_TMP=$TEST_TMP \
-    TICKFEED_QUIET=QUIET TICKFEED_LIVE=MSFT \
+    TICKFEED_QUIET=QUIET TICKFEED_LIVE=MSFT TICKFEED_HEARTBEAT_MS=$HEARTBEAT_MS \
     TICKFEED_SCREENSHOT=${TICKFEED_SCREENSHOT:-$BUILD/screenshot.png} \
     node "$ROOT/tests/browser/chart.mjs"
 rc=$?

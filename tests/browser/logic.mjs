@@ -1,9 +1,10 @@
 // logic.mjs: the page's pure parts (exact price text, bar arithmetic, the
 // tick log, the JSON reviver that counts decimals) run under node.
 
+import { TickAge, age_text } from '../../www/js/age.js';
 import { api_parse, price_decimals, decimals_of_text } from '../../www/js/api.js';
 import { bar_apply, bar_put, bar_start, TickLog } from '../../www/js/bars.js';
-import { backoff_ms } from '../../www/js/feed.js';
+import { backoff_ms, silence_limit_ms } from '../../www/js/feed.js';
 import { change_text, direction, percent_text, price_text, scaled_text } from '../../www/js/format.js';
 import { Market, quote_texts } from '../../www/js/symbols.js';
 import { done_testing, is, ok } from './tap.mjs';
@@ -74,6 +75,43 @@ function test_backoff() {
 	}
 	ok(lo >= 250 && hi <= 500 && hi > lo, `first retry jittered in 250..500 ms (${lo}..${hi})`);
 	ok(backoff_ms(30) <= 30000 && backoff_ms(30) >= 15000, 'backoff is capped at 30 s');
+	lo = Infinity; hi = 0;
+	for (let i = 0; i < 200; i++) {
+		const ms = backoff_ms(10, 4000);
+		lo = Math.min(lo, ms);
+		hi = Math.max(hi, ms);
+	}
+	ok(lo >= 2000 && hi <= 4000, `while the app restarts, capped at 4 s (${lo}..${hi})`);
+	is(silence_limit_ms(15000), 31000, 'a stream silent for two 15 s beats and 1 s is dead');
+	is(silence_limit_ms(1000), 3000, 'with 1 s beats: after 3 s');
+}
+
+/* The age of the newest tick: the page's clock, corrected by heartbeats. */
+function test_age() {
+	const a = new TickAge(1000);
+	is(a.age(4000), 3000, 'from the symbols answer: now minus the newest time');
+	a.seen(5000);
+	is(a.age(5500), 500, 'a delivered tick is the newest');
+	a.seen(4000);
+	is(a.age(5500), 500, 'a late tick changes nothing');
+	a.beat(1800, 6000);	/* the server's clock runs 800 ms ahead */
+	is(a.age(6000), 1800, 'a heartbeat sets the age the server measured');
+	is(a.age(7000), 2800, 'which grows on the page\'s clock');
+	a.seen(6900);
+	is(a.age(7000), 900, 'a new tick counts with the server\'s skew');
+	a.beat(null, 8000);
+	is(a.age(9000), null, 'a heartbeat of an empty store: no age');
+	const b = new TickAge(null);
+	is(b.age(1), null, 'no tick known: no age');
+	b.beat(500, 10000);
+	is([b.age(10000), b.age(11000)], [500, 1500], 'a first heartbeat gives the age');
+	is(new TickAge(5000).age(4000), 0, 'never below 0 (a clock behind the ticks)');
+	is(age_text(null), 'no ticks yet', 'no tick yet');
+	is(age_text(0), 'last tick 0 s ago', '0 s');
+	is(age_text(59999), 'last tick 59 s ago', 'seconds below a minute');
+	is(age_text(60000), 'last tick 1 min ago', 'then minutes');
+	is(age_text(3600e3 + 5), 'last tick 1 h ago', 'then hours');
+	is(age_text(2 * 86400e3), 'last tick 2 d ago', 'then days');
 }
 
 /*
@@ -120,4 +158,5 @@ test_decimals();
 test_bars();
 test_log();
 test_backoff();
+test_age();
 process.exitCode = done_testing() ? 0 : 1;

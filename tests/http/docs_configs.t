@@ -185,6 +185,14 @@ is "$(python3 "$RAW" "$DOCS_PORT" "GET /api/v1/health HTTP/1.1\\r\\nHost: t$E" $
     "$(expect 503)" "apache-proxy_fcgi: the app down -> 503 unavailable, Retry-After"
 is "$(python3 "$RAW" "$NGINX_PORT" "GET /api/v1/health HTTP/1.1\\r\\nHost: t$E" $HDRS)" \
     "$(expect 503)" "nginx: the same 503 (one body, www/tickfeed-error/503.json)"
+# The stream instead gets what an EventSource retries: 200, an event
+# stream holding only `retry:` (a `|` ends the output, to keep its blank
+# line), the same from both servers.
+STREAM_RETRY=$(printf '200\ncontent-type: text/event-stream\ncache-control: no-store\naccess-control-allow-origin: *\nx-content-type-options: nosniff\n\nretry: 1000\n\n|')
+for p in "apache-proxy_fcgi $DOCS_PORT" "nginx $NGINX_PORT"; do
+	is "$(python3 "$RAW" "${p#* }" "GET /api/v1/stream?symbols=AAPL HTTP/1.1\\r\\nHost: t\\r\\nLast-Event-ID: 1$E" \
+	    $HDRS; echo '|')" "$STREAM_RETRY" "${p% *}: the app down -> the stream's 200 retry: answer"
+done
 # The app's own 503 (here: no database) passes both servers unchanged.
 tickfeed.fcgi -d "$DOCS_DATA/missing.db" -l "unix:$DOCS_RUN/fcgi.sock" \
     >>"$TEST_TMP/app.log" 2>&1 &
@@ -194,6 +202,10 @@ MISSING='503 {"error":{"code":"db_missing","message":"database No such file or d
 is "$(docs_get /api/v1/health)" "$MISSING" "apache-proxy_fcgi: the app's own 503 passes unchanged"
 is "$(DOCS_PORT=$NGINX_PORT docs_get /api/v1/health)" "$MISSING" \
     "nginx: the app's own 503 passes unchanged"
+is "$(docs_get '/api/v1/stream?symbols=AAPL')" "$MISSING" \
+    "apache-proxy_fcgi: the app's own 503 to a stream passes unchanged"
+is "$(DOCS_PORT=$NGINX_PORT docs_get '/api/v1/stream?symbols=AAPL')" "$MISSING" \
+    "nginx: the app's own 503 to a stream passes unchanged"
 stack_kill_pidfile "$TEST_TMP/app.pid"
 
 # TICKFEED_CORS_ORIGIN: the origin of the errors Apache answers itself.

@@ -4,6 +4,7 @@
 // the chart moving with each tick.  window.tickfeed is a read-only view of
 // the page's state for tests and for the curious (see docs/chart.md).
 
+import { TickAge, age_text } from './age.js';
 import { api_get } from './api.js';
 import { INTERVALS, TickLog } from './bars.js';
 import { ChartView } from './chart.js';
@@ -12,12 +13,13 @@ import { Market, quote_texts, SymbolList } from './symbols.js';
 
 const LOG_TICKS = 20000;
 const SYMBOLS_REFRESH_MS = 60e3;
+const AGE_REFRESH_MS = 1e3;
 const $ = sel => document.querySelector(sel);
 
 const page = {
 	market: null, log: null, feed: null, chart: null, list: null,
-	symbol: null, interval: '1m', conn: 'connecting', conn_detail: '',
-	loads: 0,
+	age: null, symbol: null, interval: '1m', conn: 'connecting',
+	conn_detail: '', loads: 0,
 };
 
 /* url_state: the symbol and interval the URL asks for (either may be null). */
@@ -58,6 +60,20 @@ function show_conn(state, detail) {
 	el.querySelector('.label').textContent = label;
 	el.title = state === 'live' ? 'receiving ticks over ' +
 	    (detail === 'stream' ? 'server-sent events' : 'long-poll') : label;
+}
+
+/* show_age: "last tick N s ago", the store's newest tick (age.js). */
+function show_age() {
+	const el = $('#tick-age');
+	const text = age_text(page.age.age(Date.now()));
+	if (el.textContent !== text)
+		el.textContent = text;
+}
+
+/* on_beat: a stream heartbeat with the store's newest tick age. */
+function on_beat(age_ms) {
+	page.age.beat(age_ms, Date.now());
+	show_age();
 }
 
 function show_notice(text) {
@@ -119,12 +135,14 @@ function on_ticks(ticks) {
 	page.log.add(ticks);
 	const moved = new Map();
 	for (const tk of ticks) {
+		page.age.seen(tk.ts);
 		const s = page.market.tick(tk);
 		if (s)
 			moved.set(s.symbol, s);
 		page.chart.tick(tk);
 	}
 	show_moves(moved);
+	show_age();
 }
 
 /* show_moves: the new last prices of a batch, once per symbol. */
@@ -180,6 +198,10 @@ function debug_hook() {
 		interval: () => page.interval,
 		cursor: () => page.feed.cursor,
 		connection: () => ({ state: page.conn, detail: page.conn_detail }),
+		feed: () => ({ mode: page.feed.mode, ...page.feed.stats }),
+		received: () => ({ floor: page.log.floor,
+		    ids: page.log.ticks.map(tk => tk.id) }),
+		tick_age: () => page.age.age(Date.now()),
 	});
 }
 
@@ -200,22 +222,31 @@ async function first_symbols() {
 	}
 }
 
+/* newest_ts: the newest tick time of a `symbols` answer, or null. */
+function newest_ts(answer) {
+	const times = answer.symbols.map(s => s.last_ts).filter(t => t > 0);
+	return times.length ? Math.max(...times) : null;
+}
+
 /* start: read `symbols`, then go live from its cursor. */
 async function start() {
 	const answer = await first_symbols();
 	show_notice('');
 	page.market = new Market(answer);
 	page.log = new TickLog(LOG_TICKS, answer.cursor);
+	page.age = new TickAge(newest_ts(answer));
+	show_age();
 	page.chart = new ChartView($('#chart'), page.log);
 	page.list = new SymbolList($('#symbol-list'),
 	    name => { if (name !== page.symbol) choose(name, page.interval, true); });
 	page.list.render(page.market);
 	page.feed = new Feed(page.market.names(), answer.cursor, on_ticks,
-	    show_conn);
+	    show_conn, on_beat);
 	debug_hook();
 	wire_controls();
 	page.feed.start();
 	setInterval(refresh_symbols, SYMBOLS_REFRESH_MS);
+	setInterval(show_age, AGE_REFRESH_MS);
 	const want = url_state();
 	await choose(want.symbol, want.interval || '1m', false);
 }
