@@ -26,7 +26,8 @@
  *   -F FIFO	with -W: publish through the ingest tool instead: one CSV
  *		line a message written to FIFO, which `tickfeed-ingest --db DB
  *		--follow -` reads (started first); size = send time in us
- *		after pushload started
+ *		after pushload started.  A first line, before any client
+ *		connects, warms the tool up and is not a message
  *   -U PATH	publish to Nchan instead: POST PATH, body "seq usec"
  *   -R RATE	messages a second (default 1); -M COUNT (default 20)
  *   -T S	give up after S seconds (default 120)
