@@ -205,12 +205,16 @@ row() {
 
 if [ "$FROM" = feed ]; then
 	echo "tickfeed: feed line -> client (tickfeed-ingest --follow - with its" \
-	    "default flags, reading a pipe; the app by $APP_BY)"
+	    "default flags, reading a pipe)"
 else
-	echo "tickfeed: SQLite commit -> client (pushload commits; the app by $APP_BY)"
+	echo "tickfeed: SQLite commit -> client (pushload commits)"
 fi
-echo "nchan: POST to its publisher -> client; upstream keepalive $KEEPALIVE," \
-    "nginx: 2 workers"
+ka_from=${PUSH_KEEPALIVE:+PUSH_KEEPALIVE}
+echo "  the app by $APP_BY; nginx with the shipped snippet, upstream" \
+    "keepalive $KEEPALIVE (${ka_from:-tickfeed-site.conf})"
+echo "nchan: POST to its publisher -> client"
+echo "both nginx: $STACK_NGINX_WORKERS workers, worker_connections" \
+    "$STACK_NGINX_CONNECTIONS"
 printf "$ROW" mode N system p50_ms p99_ms max_ms missed doubled order \
     mem_MB app_MB thr ing_us app_us nginx_us srv_us cli_us
 declare -A P MEMS
