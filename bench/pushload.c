@@ -150,6 +150,7 @@ usage(void)
 	exit(2);
 }
 
+/* -s: the ';'-separated symbol sets ("*" = every symbol), at most MAXSETS. */
 static void
 option_sets(char *arg)
 {

@@ -16,6 +16,7 @@
 
 #include "pushload.h"
 
+/* 1 for the kinds that read an event stream rather than answers. */
 static int
 is_stream(enum kind k)
 {

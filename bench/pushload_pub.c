@@ -223,6 +223,7 @@ pub_feed_close(void)
 	g.feedfd = -1;
 }
 
+/* Starts the publisher thread of g.pub (not PUB_NONE); db for PUB_DB. */
 void
 pub_start(pthread_t *tid, sqlite3 *db)
 {
