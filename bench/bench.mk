@@ -8,11 +8,13 @@ bench: all
 	    case "$$s" in *"$(B)"*) echo "== $$s"; BUILD=$(BUILD) $$s ;; esac; \
 	done
 
-# The long-poll load client (tests/push and bench/push.sh).  Built here,
-# with the build's own flags (sanitizers included), as part of `all`.
+# The load client (tests/push and bench/push.sh), bench/pushload*.c.
+# Built here, with the build's own flags (sanitizers included), as part
+# of `all`.
 PUSHLOAD := $(BUILD)/bench/pushload
+PUSHLOAD_OBJS := $(patsubst %.c,$(BUILD)/obj/%.o,$(wildcard bench/pushload*.c))
 all: $(PUSHLOAD)
-$(PUSHLOAD): bench/pushload.c $(LIBTICKFEED)
+$(PUSHLOAD): $(PUSHLOAD_OBJS) $(LIBTICKFEED)
 	@mkdir -p $(dir $@)
-	$(CC) $(CPPFLAGS) $(CFLAGS) $(LDFLAGS) -o $@ $< $(LIBTICKFEED) \
+	$(CC) $(LDFLAGS) -o $@ $(PUSHLOAD_OBJS) $(LIBTICKFEED) \
 	    $(LDLIBS_DB) $(LDLIBS)
