@@ -76,7 +76,8 @@ struct wait_disp {
 	LIST_HEAD(, wait_group)	 groups;
 	struct wait_group	*bucket[WAIT_BUCKETS];
 	int64_t			 next_sweep, next_beat, next_timer;
-	int64_t			 recheck_ms;	/* after an early event */
+	int64_t			 recheck_us;	/* after an early event */
+	int64_t			 recheck_at_us;	/* monotonic; 0: none */
 	int			 open_failed;	/* logged that the store is missing */
 	struct buf		 out, frame, ticks;
 	struct wait_names	 names;

@@ -24,6 +24,7 @@ size_t	time_format_iso8601(int64_t ms, char *buf);
 /* Wall clock and monotonic clock in ms. */
 int64_t	time_now_ms(void);
 int64_t	time_mono_ms(void);
+int64_t	time_mono_us(void);
 
 /* Days since 1970-01-01 for a proleptic Gregorian date, and back. */
 int64_t	time_days_from_civil(int64_t y, unsigned m, unsigned d);
