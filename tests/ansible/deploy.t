@@ -2,14 +2,21 @@
 # ansible/site.yml for real: four fresh Debian 12 roots made by
 # debootstrap (web1 behind nginx, web2 behind Apache with mod_proxy_fcgi,
 # web3 behind Apache with mod_fcgid and the --follow service, logs the
-# collector),
+# collector and Prometheus),
 # driven by the community.general.chroot connection, twice (the second run
-# changes nothing).  Then through each web server on loopback: health is
-# ok and quotes shows exactly the ticks the cron-scheduled ingest took from
-# files this test dropped into the spool.  Then log shipping: the app's,
-# the web server's and the ingest tool's lines reach the collector; with
-# the collector stopped, 1,000 numbered lines written meanwhile all arrive
-# once each after it is started again.
+# changes nothing), with TLS on: web1 and web2 get a certificate of a CA
+# this test made, web3 none (a self-signed one is made, and the play says
+# so).  Then through each web server on loopback, over HTTPS: curl with
+# the CA verifies the certificate, plain HTTP redirects, h2 is
+# negotiated, health is ok and quotes shows exactly the ticks the
+# cron-scheduled ingest took from files this test dropped into the spool;
+# headless Chromium opens eight tabs of the page on web1 and every tab's
+# stream gets the next tick.  Prometheus on the collector scrapes all
+# three web nodes over HTTPS, with the rules loaded.  Then log shipping:
+# the app's, the web server's and the ingest tool's lines reach the
+# collector; with the collector stopped, 1,000 numbered lines written
+# meanwhile all arrive once each after it is started again.  Last, the
+# deployed limits: past its rate a client gets the JSON 429.
 #
 # The roots share this machine's network (ports chosen here, on
 # 127.0.0.1) and its pid space: every process started in them is stopped
@@ -23,10 +30,11 @@ if [ -z "${TICKFEED_DEPLOY_NS:-}" ] && [ "$(id -u)" -eq 0 ] &&
 	exec unshare --mount --propagation private "$0" "$@"
 fi
 . "$(dirname "$0")/../lib.sh"
+. "$ROOT/tests/http/tls_lib.sh"
 cd "$ROOT" || exit 1
 [ "$(id -u)" -eq 0 ] || skip_all "needs root (debootstrap, chroot)"
 [ -n "${TICKFEED_DEPLOY_NS:-}" ] || skip_all "needs unshare for a private mount namespace"
-for tool in debootstrap ansible-playbook curl chroot; do
+for tool in debootstrap ansible-playbook curl chroot openssl; do
 	command -v "$tool" >/dev/null || skip_all "$tool is not installed"
 done
 [ -f www/vendor/lightweight-charts.standalone.production.js ] ||
@@ -108,13 +116,25 @@ mkdir "$T/src"
 { git ls-files -co --exclude-standard; find www/vendor -type f; } | sort -u |
     while read -r f; do [ -f "$f" ] && echo "$f"; done |
     tar -cf - -T - | tar -xf - -C "$T/src"
+# port_*: HTTPS; hport_*: plain HTTP (a redirect).
 port_nginx=$(stack_free_port); port_apache=$(stack_free_port); port_fcgid=$(stack_free_port)
+hport_nginx=$(stack_free_port); hport_apache=$(stack_free_port); hport_fcgid=$(stack_free_port)
 port_relp=$(stack_free_port)
+port_prom=$(stack_free_port); port_am=$(stack_free_port); port_node=$(stack_free_port)
+# The certificate of web1 and web2, from a CA of the test's own, dropped
+# where an admin (or certbot) would keep it; web3 gets none.
+tls_ca "$T/tls" tickfeed.test
+for h in web1 web2; do
+	install -d -m 755 "$T/$h/etc/ssl/tickfeed-test"
+	install -m 644 "$T/tls/cert.pem" "$T/$h/etc/ssl/tickfeed-test/fullchain.pem"
+	install -m 600 "$T/tls/key.pem" "$T/$h/etc/ssl/tickfeed-test/privkey.pem"
+done
+given="tickfeed_tls_cert=/etc/ssl/tickfeed-test/fullchain.pem tickfeed_tls_key=/etc/ssl/tickfeed-test/privkey.pem"
 cat >"$T/inventory.ini" <<EOF
 [web]
-web1 ansible_host=$T/web1 tickfeed_web_server=nginx tickfeed_http_port=$port_nginx
-web2 ansible_host=$T/web2 tickfeed_web_server=apache tickfeed_http_port=$port_apache
-web3 ansible_host=$T/web3 tickfeed_web_server=apache apache_fcgi_mode=fcgid tickfeed_http_port=$port_fcgid ingest_follow=path
+web1 ansible_host=$T/web1 tickfeed_web_server=nginx tickfeed_https_port=$port_nginx tickfeed_http_port=$hport_nginx $given
+web2 ansible_host=$T/web2 tickfeed_web_server=apache tickfeed_https_port=$port_apache tickfeed_http_port=$hport_apache $given
+web3 ansible_host=$T/web3 tickfeed_web_server=apache apache_fcgi_mode=fcgid tickfeed_https_port=$port_fcgid tickfeed_http_port=$hport_fcgid ingest_follow=path
 
 [collector]
 logs ansible_host=$T/logs
@@ -128,7 +148,12 @@ cat >"$T/vars.json" <<EOF
  "tickfeed_src_archive": "$T/tickfeed-src.tar",
  "logship_collector_host": "127.0.0.1",
  "logship_collector_port": $port_relp,
- "collector_address": "127.0.0.1"}
+ "collector_address": "127.0.0.1",
+ "tickfeed_server_name": "tickfeed.test",
+ "tickfeed_metrics_address": "127.0.0.1",
+ "monitoring_prometheus_port": $port_prom,
+ "monitoring_alertmanager_port": $port_am,
+ "monitoring_node_exporter_port": $port_node}
 EOF
 play() {	# play LOG [ARGS...]
 	local log=$1; shift
@@ -216,8 +241,17 @@ TFC,1795858301000,41.999,6
 drop web3 d.csv 'symbol,ts,price,size
 TFD,1795858400000,0.0001,1000
 '
+# The CA each HTTPS port is checked with: the test's, or web3's own
+# self-signed certificate (read from its root).
+declare -A ca_of=([$port_nginx]=$T/tls/ca.pem [$port_apache]=$T/tls/ca.pem
+    [$port_fcgid]=$T/web3/etc/ssl/tickfeed/fullchain.pem)
+hcurl() {	# hcurl PORT PATH [CURL ARGS...]: over HTTPS, verified
+	local port=$1 path=$2; shift 2
+	curl -s --max-time 10 --cacert "${ca_of[$port]}" \
+	    --resolve "tickfeed.test:$port:127.0.0.1" "$@" "https://tickfeed.test:$port$path"
+}
 get() {	# get PORT PATH: the body, or nothing
-	curl -s --max-time 10 "http://127.0.0.1:$1$2"
+	hcurl "$1" "$2"
 }
 # Cron runs the import within a minute; wait up to three.
 wait_quotes() {	# wait_quotes PORT SYMBOLS CURSOR
@@ -252,11 +286,78 @@ is "$(ls "$T/web1/var/spool/tickfeed/done" | tr '\n' ' ')" "a.csv b.ndjson " \
 for p in "$port_nginx" "$port_apache" "$port_fcgid"; do
 	h=$(get "$p" /api/v1/health)
 	like "$h" '^\{"status":"ok",' "health is ok through port $p"
-	is "$(curl -s -o /dev/null -w '%{http_code}' "http://127.0.0.1:$p/api/v1/nope")" \
+	is "$(hcurl "$p" /api/v1/nope -o /dev/null -w '%{http_code}')" \
 	    404 "unknown API path is the app's 404 through port $p"
 	cmp -s <(get "$p" /) www/index.html
 	ok $? "the chart page is www/index.html through port $p"
 done
+
+# --- TLS and HTTP/2 -------------------------------------------------------
+for r in run1 run2; do
+	is "$(grep -c 'WARNING: web3 serves HTTPS with a SELF-SIGNED certificate' "$T/$r.log")" 1 \
+	    "$r: the play says loudly that web3's certificate is self-signed"
+	is "$(grep -c 'SELF-SIGNED' "$T/$r.log")" 1 "$r: ... and of web3 only"
+done
+for p in "$port_nginx" "$port_apache"; do
+	out=$(hcurl "$p" /api/v1/health -o /dev/null -w '%{ssl_verify_result} %{http_version}')
+	is "$out" "0 2" "port $p: the certificate verifies with the test's CA; h2 negotiated"
+done
+out=$(hcurl "$port_fcgid" /api/v1/health -o /dev/null -w '%{ssl_verify_result} %{http_version}')
+is "$out" "0 2" "web3 (mod_fcgid): its self-signed certificate, for tickfeed.test; h2 negotiated"
+out=$(curl -s --max-time 10 --cacert "$T/tls/ca.pem" --resolve "tickfeed.test:$port_fcgid:127.0.0.1" \
+    -o /dev/null -w '%{http_code}' "https://tickfeed.test:$port_fcgid/")
+is "$out" 000 "web3: the self-signed certificate is not the CA's"
+for hp in "$hport_nginx:$port_nginx" "$hport_apache:$port_apache" "$hport_fcgid:$port_fcgid"; do
+	out=$(curl -s --max-time 10 -o /dev/null -w '%{http_code} %{redirect_url}' \
+	    "http://127.0.0.1:${hp%:*}/api/v1/quotes?symbols=TFA")
+	is "$out" "301 https://tickfeed.test:${hp#*:}/api/v1/quotes?symbols=TFA" \
+	    "plain HTTP on ${hp%:*} moves to HTTPS"
+done
+
+# Eight tabs of the page on web1 (nginx), each stream live over h2 and
+# receiving the next tick, stored by the ingest tool in web1's root.
+if [ -x /usr/bin/chromium ] && [ -d "$ROOT/node_modules/playwright-core" ]; then
+	ids=$(chroot "$T/web1" id -u tickfeed-ingest):$(chroot "$T/web1" id -g tickfeed-ingest)
+	cat >"$T/tick" <<TICK
+#!/bin/sh
+printf 'symbol,ts,price,size\\nTFA,%s,101.5,1\\n' "\$(date +%s%3N)" >"$T/web1/tmp/tab.csv" &&
+exec chroot --userspec=$ids "$T/web1" /usr/local/bin/tickfeed-ingest -q \\
+    --db /var/lib/tickfeed/ticks.db /tmp/tab.csv
+TICK
+	chmod +x "$T/tick"
+	TAP_N=$TAP_N TAP_FAILED=$TAP_FAILED TABS_LABEL="web1 (nginx)" \
+	    TABS_URL=https://tickfeed.test:$port_nginx/ TABS_CERT=$T/tls/cert.pem \
+	    TABS_TICK=$T/tick node "$ROOT/tests/http/tabs.mjs" >"$T/tabs.out" 2>&1
+	grep -v '^1\.\.' "$T/tabs.out"
+	n=$(sed -n 's/^1\.\.\([0-9]*\)$/\1/p' "$T/tabs.out")
+	TAP_FAILED=$((TAP_FAILED + $(grep -c '^not ok ' "$T/tabs.out")))
+	[ -n "$n" ] || { n=$((TAP_N + 1)); TAP_FAILED=$((TAP_FAILED + 1))
+		echo "not ok $n - tabs.mjs ended without its plan"; }
+	TAP_N=$n
+else
+	diag "no chromium or playwright-core: the eight tabs not opened"
+fi
+
+# --- monitoring on the collector ---------------------------------------------
+P=http://127.0.0.1:$port_prom/api/v1
+targets() {	# the tickfeed targets' host=health, sorted
+	curl -s --max-time 5 "$P/targets" | python3 -c '
+import json, sys
+t = json.load(sys.stdin)["data"]["activeTargets"]
+print(" ".join(sorted(a["labels"]["host"] + "=" + a["health"] + ":" + a["scrapeUrl"].split(":")[0]
+                      for a in t if a["labels"].get("job") == "tickfeed")))' 2>/dev/null
+}
+for i in $(seq 60); do
+	[ "$(targets)" = "web1=up:https web2=up:https web3=up:https" ] && break
+	sleep 1
+done
+is "$(targets)" "web1=up:https web2=up:https web3=up:https" \
+    "Prometheus on the collector scrapes all three web nodes over HTTPS"
+rules=$(curl -s --max-time 5 "$P/rules" | grep -o '"name":"Tickfeed[A-Za-z]*"' | sort -u | tr '\n' ' ')
+like "$rules" 'TickfeedFeedStale' "its tickfeed rules are loaded ($rules)"
+is "$(curl -s --max-time 5 "http://127.0.0.1:$port_am/-/ready")" "OK" "Alertmanager is ready"
+like "$(curl -s --max-time 5 "http://127.0.0.1:$port_node/metrics" | grep -c '^node_')" '^[1-9][0-9]*$' \
+    "the node exporter serves the collector's metrics"
 
 # --- log shipping -----------------------------------------------------------
 coll=$T/logs/var/log/tickfeed-collector
@@ -270,11 +371,11 @@ wait_grep() {	# wait_grep FILE REGEX: within two minutes
 }
 wait_grep "$coll/web1.log" ' web1 tickfeed-fcgi: .*listening on unix:/run/tickfeed/fcgi.sock'
 ok $? "the app's start line from web1 reached the collector"
-wait_grep "$coll/web1.log" ' web1 nginx-access: 127\.0\.0\.1 .*"GET /api/v1/quotes\?symbols=TFA,TFB HTTP/1\.1" 200 '
+wait_grep "$coll/web1.log" ' web1 nginx-access: 127\.0\.0\.1 .*"GET /api/v1/quotes\?symbols=TFA,TFB HTTP/2\.0" 200 '
 ok $? "nginx's access line from web1 reached the collector"
-wait_grep "$coll/web2.log" ' web2 apache-access: 127\.0\.0\.1 .*"GET /api/v1/quotes\?symbols=TFC HTTP/1\.1" 200 '
+wait_grep "$coll/web2.log" ' web2 apache-access: 127\.0\.0\.1 .*"GET /api/v1/quotes\?symbols=TFC HTTP/2\.0" 200 '
 ok $? "Apache's access line from web2 reached the collector"
-wait_grep "$coll/web3.log" ' web3 apache-access: 127\.0\.0\.1 .*"GET /api/v1/quotes\?symbols=TFD HTTP/1\.1" 200 '
+wait_grep "$coll/web3.log" ' web3 apache-access: 127\.0\.0\.1 .*"GET /api/v1/quotes\?symbols=TFD HTTP/2\.0" 200 '
 ok $? "Apache's access line from web3 (mod_fcgid) reached the collector"
 wait_grep "$coll/web1.log" ' web1 tickfeed-ingest: .*b\.ndjson'
 ok $? "the ingest tool's line about b.ndjson reached the collector"
@@ -313,5 +414,24 @@ ok $? "the app's log was rotated to fcgi.log.1"
 echo "after rotation" >>"$T/web1/var/log/tickfeed/fcgi.log"
 wait_grep "$coll/web1.log" ' web1 tickfeed-fcgi: after rotation$'
 ok $? "a line written after the rotation reached the collector"
+
+# --- the deployed limits ----------------------------------------------------
+# Default 20 requests a second and a burst of 40 (nginx); Apache counts
+# 20 x 10 + 40 a window of 10 s.
+burst() {	# burst PORT N: the status codes of N requests at once, counted
+	local i
+	for i in $(seq "$2"); do
+		echo "-o /dev/null"
+		echo "url = https://tickfeed.test:$1/api/v1/health"
+	done | curl -s --max-time 60 --cacert "${ca_of[$1]}" \
+	    --resolve "tickfeed.test:$1:127.0.0.1" -K - -w '%{http_code}\n' |
+	    sort | uniq -c | awk '{ printf "%s:%s ", $2, $1 }'
+}
+like "$(burst "$port_nginx" 80)" '^200:[0-9]+ 429:[0-9]+ $' "web1 (nginx): past its rate a client gets 429s"
+is "$(hcurl "$port_nginx" /api/v1/health)" "$(cat www/tickfeed-error/429.json)" \
+    "web1: the 429 is the API's JSON error"
+like "$(burst "$port_apache" 300)" '^200:[0-9]+ 429:[0-9]+ $' "web2 (Apache, mod_qos): past its rate a client gets 429s"
+is "$(hcurl "$port_apache" /api/v1/health)" "$(cat www/tickfeed-error/429.json)" \
+    "web2: the 429 is the API's JSON error"
 
 done_testing

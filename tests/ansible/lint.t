@@ -1,7 +1,9 @@
 #!/bin/bash
 # The playbooks pass ansible-lint's production profile and yamllint, the
 # lint is not vacuous (a planted defect is caught), the playbook parses,
-# and every tunable of group_vars/all.yml is explained in docs/deploy.md.
+# the monitoring role's alert rules as rendered pass `promtool check
+# rules` (their logic: tests/monitoring/rules.t), and every tunable of
+# group_vars/all.yml is explained in docs/deploy.md.
 . "$(dirname "$0")/../lib.sh"
 cd "$ROOT" || exit 1
 command -v ansible-lint >/dev/null || skip_all "ansible-lint is not installed"
@@ -35,6 +37,24 @@ out=$(ansible-playbook -i ansible/inventory/example.ini --syntax-check \
     ansible/site.yml 2>&1); rc=$?
 is "$rc" 0 "site.yml passes --syntax-check with the example inventory"
 [ "$rc" -eq 0 ] || printf '%s\n' "$out" | tail -10 | sed 's/^/# /'
+
+# The alert rules, rendered by the monitoring role's own tasks.
+if command -v promtool >/dev/null && [ "$(id -u)" -eq 0 ] &&
+    getent passwd prometheus >/dev/null; then
+	. "$ROOT/tests/monitoring/render.sh"
+	monitoring_render "$TEST_TMP/mon"
+	ok $? "the monitoring role renders its rules"
+	out=$(promtool check rules "$TEST_TMP/mon/etc/tickfeed-rules.yml" 2>&1)
+	like "$out" "SUCCESS: [0-9]+ rules found" "promtool check rules passes"
+	printf 'groups:\n  - name: x\n    rules:\n      - alert: X\n        expr: up ==\n' \
+	    >"$TEST_TMP/bad-rules.yml"
+	promtool check rules "$TEST_TMP/bad-rules.yml" >/dev/null 2>&1
+	isnt_zero=$?
+	[ "$isnt_zero" -ne 0 ]
+	ok $? "promtool check rules fails on a rule that does not parse"
+else
+	diag "no promtool (prometheus package) or not root: alert rules not checked"
+fi
 
 # Every variable set in group_vars/all.yml appears in docs/deploy.md.
 missing=()
