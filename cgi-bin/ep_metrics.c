@@ -4,7 +4,10 @@
  * counters (wait.h), whether the database can be read, the cursor and the
  * age of the newest tick, read through this worker's handle.
  */
+#include <limits.h>
 #include <stdio.h>
+#include <string.h>
+#include <sys/statvfs.h>
 
 #include "config.h"
 #include "cache.h"
@@ -32,6 +35,11 @@ metrics_wait(struct buf *out)
 	buf_addz(out, "# HELP tickfeed_waiting_clients Long-poll and stream "
 	    "requests parked now.\n# TYPE tickfeed_waiting_clients gauge\n");
 	metrics_line(out, "tickfeed_waiting_clients %ld\n", s.waiting);
+	buf_addz(out, "# HELP tickfeed_waiting_clients_max The cap of waiting "
+	    "requests (TICKFEED_MAX_WAITERS); past it, 503 too_many_waiters."
+	    "\n# TYPE tickfeed_waiting_clients_max gauge\n");
+	metrics_line(out, "tickfeed_waiting_clients_max %ld\n",
+	    cfg.max_waiters);
 	buf_addz(out, "# HELP tickfeed_wait_events_total What became of "
 	    "long-poll and stream requests: parked, taken in by the "
 	    "dispatcher, answered with ticks, expired, left first, refused "
@@ -59,6 +67,35 @@ metrics_cache(struct buf *out)
 	    "%lu\n", hits);
 	metrics_line(out, "tickfeed_cache_events_total{event=\"waited\"} "
 	    "%lu\n", waits);
+}
+
+/*
+ * The file system under the store (statvfs of its directory): bytes
+ * free for the ingest tool, and in all.  Nothing when it cannot be read.
+ */
+static void
+metrics_disk(struct buf *out)
+{
+	struct statvfs	 sv;
+	char		 dir[PATH_MAX];
+	const char	*slash = strrchr(cfg.db_path, '/');
+
+	if (slash == NULL)
+		snprintf(dir, sizeof(dir), ".");
+	else
+		snprintf(dir, sizeof(dir), "%.*s", slash == cfg.db_path ? 1 :
+		    (int)(slash - cfg.db_path), cfg.db_path);
+	if (statvfs(dir, &sv) == -1)
+		return;
+	buf_addz(out, "# HELP tickfeed_store_avail_bytes Bytes free for the "
+	    "ingest tool on the store's file system.\n"
+	    "# TYPE tickfeed_store_avail_bytes gauge\n");
+	metrics_line(out, "tickfeed_store_avail_bytes %llu\n",
+	    (unsigned long long)sv.f_bavail * sv.f_frsize);
+	buf_addz(out, "# HELP tickfeed_store_size_bytes Size of the store's "
+	    "file system.\n# TYPE tickfeed_store_size_bytes gauge\n");
+	metrics_line(out, "tickfeed_store_size_bytes %llu\n",
+	    (unsigned long long)sv.f_blocks * sv.f_frsize);
 }
 
 static void
@@ -102,6 +139,7 @@ ep_metrics(struct req *req, struct worker *w)
 	metrics_write(&jw);
 	metrics_wait(&jw);
 	metrics_cache(&jw);
+	metrics_disk(&jw);
 	metrics_db(&jw, w);
 	if ((body = buf_take(&jw, &len)) == NULL ||
 	    answer_build(&a, "text/plain; version=0.0.4; charset=utf-8",

@@ -75,6 +75,14 @@ is "$(echo "$m" | grep '^tickfeed_request_duration_seconds_count{endpoint="quote
     'tickfeed_request_duration_seconds_count{endpoint="quotes"} 23' "metrics: the histogram counts them too"
 is "$(echo "$m" | grep -E '^tickfeed_(db_up|cursor|waiting_clients) ' | sort | tr '\n' ' ')" \
     'tickfeed_cursor 3 tickfeed_db_up 1 tickfeed_waiting_clients 0 ' "metrics: db up, cursor, nobody waiting"
+is "$(echo "$m" | grep '^tickfeed_waiting_clients_max ')" 'tickfeed_waiting_clients_max 10000' \
+    "metrics: the waiting cap (the default)"
+size=$(python3 -c 'import os,sys; v=os.statvfs(sys.argv[1]); print(v.f_blocks * v.f_frsize)' "$TEST_TMP")
+is "$(echo "$m" | sed -n 's/^tickfeed_store_size_bytes //p')" "$size" \
+    "metrics: the size of the store's file system, as statvfs says"
+avail=$(echo "$m" | sed -n 's/^tickfeed_store_avail_bytes //p')
+ok $([ -n "$avail" ] && [ "$avail" -gt 0 ] && [ "$avail" -le "$size" ]; echo $?) \
+    "metrics: the bytes free there, within it ($avail)"
 like "$(echo "$m" | grep '^tickfeed_newest_tick_age_seconds ')" \
     '^tickfeed_newest_tick_age_seconds [0-9]+\.[0-9]{3}$' "metrics: newest tick age"
 is "$(curl -s -o /dev/null -w '%{content_type}' "$STACK_URL/api/v1/metrics")" \
