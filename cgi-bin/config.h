@@ -10,6 +10,7 @@
  *   TICKFEED_LOG          -L  stderr or syslog
  *   TICKFEED_MAX_WAITERS  -w  parked poll/stream requests (default 10000)
  *   TICKFEED_HEARTBEAT_MS -b  stream heartbeat interval (default 15000)
+ *   TICKFEED_KEYS         -k  the API key file (auth.h); unset: no check
  *                         -m  mode of a unix socket the app creates
  *                         -v  more log
  *   TICKFEED_NOW              a fixed clock in ms, for tests only
@@ -38,6 +39,7 @@ struct config {
 	long		 max_waiters;
 	int		 heartbeat_ms;
 	char		 cors_origin[CORS_ORIGIN_MAX];
+	const char	*keys_path;	/* NULL: the API needs no key */
 	int64_t		 now_ms;	/* TICKFEED_NOW; 0 = the real clock */
 	enum log_target	 log;
 	int		 verbose;

@@ -4,6 +4,7 @@
 #include <string.h>
 #include <jansson.h>
 
+#include "auth.h"
 #include "config.h"
 #include "hash.h"
 #include "log.h"
@@ -11,6 +12,10 @@
 #include "reply.h"
 
 #define HEAD_MAX	1024	/* our heads are a few hundred bytes */
+#define REPLY_PREFLIGHT(more)						\
+	"Access-Control-Allow-Methods: GET, HEAD, OPTIONS\r\n"		\
+	"Access-Control-Allow-Headers: If-None-Match, Last-Event-ID, "	\
+	"Cache-Control" more "\r\nAccess-Control-Max-Age: 86400\r\n"
 #define REPLY_OOM_BODY	\
 	"{\"error\":{\"code\":\"out_of_memory\",\"message\":\"out of memory\"}}"
 
@@ -170,6 +175,8 @@ reply_error(struct req *req, enum http_status st, const char *code,
 	va_end(ap);
 	if (st == HTTP_METHOD_NOT_ALLOWED)
 		extra = "Allow: GET, HEAD, OPTIONS\r\n";
+	else if (st == HTTP_UNAUTHORIZED)	/* RFC 9110 11.6.1, RFC 6750 3 */
+		extra = AUTH_REALM_HEADER;
 	/* Out of memory for the error itself: a fixed one that needs none. */
 	if ((body = reply_error_body(code, msg)) == NULL)
 		st = HTTP_UNAVAILABLE;
@@ -190,10 +197,10 @@ reply_preflight(struct req *req)
 	char	head[HEAD_MAX];
 	size_t	n;
 
+	/* With keys on, a page on another origin sends Authorization. */
 	n = reply_head(head, HTTP_NO_CONTENT, NULL, 0, CACHE_NONE, "",
-	    "Access-Control-Allow-Methods: GET, HEAD, OPTIONS\r\n"
-	    "Access-Control-Allow-Headers: If-None-Match, Last-Event-ID, "
-	    "Cache-Control\r\nAccess-Control-Max-Age: 86400\r\n");
+	    cfg.keys_path == NULL ? REPLY_PREFLIGHT("") :
+	    REPLY_PREFLIGHT(", Authorization"));
 	req->status = HTTP_NO_CONTENT;
 	req_write(req, head, n);
 }
