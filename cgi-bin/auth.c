@@ -191,6 +191,29 @@ auth_refresh(void)
 	pthread_mutex_unlock(&auth_mtx);
 }
 
+int
+auth_check_file(const char *path)
+{
+	struct file_id	 id;
+	struct keytab	*tab;
+	char		 err[KEYFILE_ERRSZ], *buf;
+	size_t		 len;
+	int		 rc;
+
+	if (auth_read(path, &id, &buf, &len) == -1) {
+		fprintf(stderr, "%s: %s\n", path, strerror(errno));
+		return 1;
+	}
+	if ((rc = keyfile_parse(buf, len, &tab, err)) == -1)
+		fprintf(stderr, "%s: %s\n", path, err);
+	else
+		fprintf(stderr, "%s: %zu keys (%zu of them revoked)\n", path,
+		    tab->n, tab->nrevoked);
+	keytab_free(tab);
+	free(buf);
+	return rc == -1;
+}
+
 void
 auth_init(int quiet)
 {

@@ -47,6 +47,13 @@ struct req;
 void	auth_init(int quiet);
 
 /*
+ * Checks the key file at path as the app would read it and says so on
+ * stderr ("N keys (M revoked)", or why not); returns an exit status,
+ * 0 or 1.  For `tickfeed.fcgi -K FILE` (Ansible's validate).
+ */
+int	auth_check_file(const char *path);
+
+/*
  * Whether req may be answered: 1 yes (keys off, or a good key), 0 when
  * it was refused here, its error answered (401, 403 or 503).
  */

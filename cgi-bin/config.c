@@ -22,7 +22,7 @@ usage(void)
 	fprintf(stderr, "usage: tickfeed.fcgi [-v] [-d db] [-l unix:/path | "
 	    "host:port] [-t threads]\n\t[-o cors-origin] [-L stderr|syslog] "
 	    "[-m socket-mode] [-w max-waiters]\n\t[-b heartbeat-ms] "
-	    "[-k key-file]\n");
+	    "[-k key-file]\n       tickfeed.fcgi -K key-file\n");
 	exit(2);
 }
 
@@ -100,11 +100,12 @@ config_load(int argc, char *argv[])
 	 */
 	if (getenv("GATEWAY_INTERFACE") != NULL)
 		argc = 1;
-	while ((ch = getopt(argc, argv, "b:d:hk:l:L:m:o:t:vw:")) != -1) {
+	while ((ch = getopt(argc, argv, "b:d:hk:K:l:L:m:o:t:vw:")) != -1) {
 		switch (ch) {
 		case 'b': beat = optarg; break;
 		case 'd': cfg.db_path = optarg; break;
 		case 'k': cfg.keys_path = optarg; break;
+		case 'K': cfg.keys_check = optarg; break;
 		case 'l': cfg.listen = optarg; break;
 		case 'L': log = optarg; break;
 		case 'm': cfg.socket_mode = config_mode(optarg); break;

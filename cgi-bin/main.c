@@ -4,6 +4,7 @@
  *   tickfeed.fcgi [-v] [-d db] [-l unix:/path | host:port] [-t threads]
  *                 [-o cors-origin] [-L stderr|syslog] [-m socket-mode]
  *                 [-w max-waiters] [-b heartbeat-ms] [-k key-file]
+ *   tickfeed.fcgi -K key-file
  *
  * Settings: config.h (each flag has an environment twin; flags win).
  * Without a listen address it serves FastCGI on fd 0 when fd 0 is a
@@ -209,6 +210,8 @@ main(int argc, char *argv[])
 	main_fds();
 	signal(SIGPIPE, SIG_IGN);	/* a gone client is a write error */
 	config_load(argc, argv);
+	if (cfg.keys_check != NULL)
+		return auth_check_file(cfg.keys_check);
 	log_init("tickfeed.fcgi", cfg.log, cfg.verbose);
 	metrics_init(route_name, ROUTE__MAX);
 	if (FCGX_Init() != 0)
