@@ -33,6 +33,7 @@ install-cgi: $(APP_BIN)
 	install -d $(DESTDIR)$(SBINDIR) $(DESTDIR)$(DATADIR)/conf \
 	    $(DESTDIR)$(DATADIR)/www
 	install -m 755 $(APP_BIN) $(DESTDIR)$(SBINDIR)/tickfeed.fcgi
+	install -m 755 scripts/tickfeed-key $(DESTDIR)$(SBINDIR)/tickfeed-key
 	cp -R conf/. $(DESTDIR)$(DATADIR)/conf/
 	cp -R www/. $(DESTDIR)$(DATADIR)/www/
 	rm -f $(DESTDIR)$(DATADIR)/www/*.mk

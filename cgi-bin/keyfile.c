@@ -136,7 +136,7 @@ parse_hash(struct parse *p, const char *s, size_t n, uint8_t *out)
 
 	if (n < plen || memcmp(s, HASH_PREFIX, plen) != 0)
 		return parse_fail(p, "not sha256:<64 hex digits> (a raw key? "
-		    "store its hash: scripts/tickfeed-key)");
+		    "store its hash: tickfeed-key hash)");
 	s += plen;
 	n -= plen;
 	if (n != HASH_HEX)

@@ -39,7 +39,7 @@ check_error(const char *err, const char *s, size_t n)
 		"more than three fields (sha256:HASH NAME revoked)",
 		"a control or non-ASCII byte outside a comment",
 		("not sha256:<64 hex digits> (a raw key? store its hash: "
-		    "scripts/tickfeed-key)"),
+		    "tickfeed-key hash)"),
 		"a sha256 hash has 64 hex digits",
 		"a name is at most 64 characters",
 		"a name is made of A-Z a-z 0-9 . _ @ + -",

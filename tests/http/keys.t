@@ -46,6 +46,8 @@ sha256:$(sha "${KEY[revoked]}") bob revoked" \
 is "$(printf '%s\n' "${KEY[good]}" | "$KEYTOOL" hash alice)" \
     "sha256:$(sha "${KEY[good]}") alice" "tickfeed-key hash: the same line from stdin"
 is "$(stat -c %a "$KF")" 640 "a new key file is mode 0640"
+out=$("$BIN/tickfeed.fcgi" -K "$KF" 2>&1)
+is "$? $out" "0 $KF: 2 keys (1 of them revoked)" "tickfeed.fcgi -K checks the file"
 chmod 644 "$KF"			# Apache's CGI runs as nobody here
 export TICKFEED_KEYS=$KF
 
@@ -243,6 +245,9 @@ cp -p "$KF" "$TEST_TMP/keys/saved"
 printf 'sha256:%s carol\n%s\n' "$(sha "${KEY[new]}")" "this line is no entry" \
     >"$TEST_TMP/keys/broken"
 chmod 644 "$TEST_TMP/keys/broken"
+out=$("$BIN/tickfeed.fcgi" -K "$TEST_TMP/keys/broken" 2>&1)
+is "$? $out" "1 $TEST_TMP/keys/broken: line 2: not sha256:<64 hex digits> (a raw key? store its hash: tickfeed-key hash)" \
+    "tickfeed.fcgi -K refuses a broken file, naming the line"
 mv "$TEST_TMP/keys/broken" "$KF"
 sleep 1.5
 for mode in nginx apache-fcgid; do

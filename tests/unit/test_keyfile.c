@@ -62,7 +62,7 @@ test_format(void)
 	tap_is_int(parses("sha1:" HEX_A), -1, "another algorithm is refused");
 	tap_is_int(parses(HEX_A), -1, "a hash without its prefix");
 	tap_is_str(err, "line 1: not sha256:<64 hex digits> (a raw key? store "
-	    "its hash: scripts/tickfeed-key)", "the message says what to do");
+	    "its hash: tickfeed-key hash)", "the message says what to do");
 	tap_is_int(parses("sha256:" HEX_A "a"), -1, "65 hex digits");
 	tap_is_int(parses("sha256:aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa"
 	    "aaaaaaaaaaaaaaaa"), -1, "63 hex digits");
