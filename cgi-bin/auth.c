@@ -155,14 +155,19 @@ auth_reload(void)
 		file_id_of(&sb, &id);
 	if (file_id_same(&id, &auth_seen))
 		return;
+	/*
+	 * Tried once per version: a file it cannot read is not retried
+	 * (nor logged again) until it changes, chmod included.
+	 */
+	auth_seen = id;
 	if (id.err == 0 && auth_read(cfg.keys_path, &id, &buf, &len) == -1)
 		id.err = errno;
-	auth_seen = id;
 	if (id.err != 0) {
 		log_warnx("keys: %s: %s; %s", cfg.keys_path, strerror(id.err),
 		    auth_keeping(keep, sizeof(keep)));
 		return;
 	}
+	auth_seen = id;		/* what was read, should it differ */
 	if (keyfile_parse(buf, len, &tab, err) == -1)
 		log_warnx("keys: %s: %s; %s", cfg.keys_path, err,
 		    auth_keeping(keep, sizeof(keep)));

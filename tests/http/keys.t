@@ -265,6 +265,17 @@ for mode in nginx apache-fcgid; do
 	like "$ms" '^[0-9]+$' "$mode: the repaired file is in use again ($ms ms)"
 done
 
+# A path the app cannot read (a directory: also for root): logged once,
+# not every second, and the keys stay.
+mv "$KF" "$TEST_TMP/keys/aside"
+mkdir "$KF"
+for i in $(seq 30); do status nginx bearer:new >/dev/null; sleep 0.1; done
+is "$(status nginx bearer:new)" 200 "nginx: a key file it cannot read leaves the keys in use"
+is "$(grep -cF "keys: $KF: Is a directory; the 3 keys read before stay in use" "$STACK_DIR/app.log")" 1 \
+    "nginx: logged once, not at every look (3 s of requests)"
+rmdir "$KF"
+mv "$TEST_TMP/keys/aside" "$KF"
+
 # A file that is not there yet: 503 until it is.
 mv "$KF" "$TEST_TMP/keys/away"
 is "$(ask cgi /api/v1/symbols bearer:new | golden_normalize)" "$W503" \
