@@ -26,7 +26,6 @@
 
 #define AUTH_COOKIE		"tickfeed_key"
 #define AUTH_RELOAD_MS		1000	/* between looks at the file */
-#define AUTH_REALM_HEADER	"WWW-Authenticate: Bearer realm=\"tickfeed\"\r\n"
 
 #include <stddef.h>
 

@@ -4,7 +4,6 @@
 #include <string.h>
 #include <jansson.h>
 
-#include "auth.h"
 #include "config.h"
 #include "hash.h"
 #include "log.h"
@@ -16,6 +15,8 @@
 	"Access-Control-Allow-Methods: GET, HEAD, OPTIONS\r\n"		\
 	"Access-Control-Allow-Headers: If-None-Match, Last-Event-ID, "	\
 	"Cache-Control" more "\r\nAccess-Control-Max-Age: 86400\r\n"
+/* RFC 9110 11.6.1, RFC 6750 3: on every 401 (API keys, auth.h). */
+#define REPLY_WWW_AUTH	"WWW-Authenticate: Bearer realm=\"tickfeed\"\r\n"
 #define REPLY_OOM_BODY	\
 	"{\"error\":{\"code\":\"out_of_memory\",\"message\":\"out of memory\"}}"
 
@@ -175,8 +176,8 @@ reply_error(struct req *req, enum http_status st, const char *code,
 	va_end(ap);
 	if (st == HTTP_METHOD_NOT_ALLOWED)
 		extra = "Allow: GET, HEAD, OPTIONS\r\n";
-	else if (st == HTTP_UNAUTHORIZED)	/* RFC 9110 11.6.1, RFC 6750 3 */
-		extra = AUTH_REALM_HEADER;
+	else if (st == HTTP_UNAUTHORIZED)
+		extra = REPLY_WWW_AUTH;
 	/* Out of memory for the error itself: a fixed one that needs none. */
 	if ((body = reply_error_body(code, msg)) == NULL)
 		st = HTTP_UNAVAILABLE;
