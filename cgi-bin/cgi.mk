@@ -4,7 +4,7 @@ APP_SRCS := $(filter-out cgi-bin/main.c,$(wildcard cgi-bin/*.c))
 APP_OBJS := $(APP_SRCS:%.c=$(BUILD)/obj/%.o)
 LIBAPP   := $(BUILD)/libapp.a
 APP_BIN  := $(BUILD)/bin/tickfeed.fcgi
-LDLIBS_APP = -lfcgi -luriparser
+LDLIBS_APP = -lfcgi -luriparser -lnettle
 
 CLEAN_EXTRA += cgi-bin/tickfeed.fcgi
 TEST_LIBS   += $(LIBAPP)
@@ -33,6 +33,7 @@ install-cgi: $(APP_BIN)
 	install -d $(DESTDIR)$(SBINDIR) $(DESTDIR)$(DATADIR)/conf \
 	    $(DESTDIR)$(DATADIR)/www
 	install -m 755 $(APP_BIN) $(DESTDIR)$(SBINDIR)/tickfeed.fcgi
+	install -m 755 scripts/tickfeed-key $(DESTDIR)$(SBINDIR)/tickfeed-key
 	cp -R conf/. $(DESTDIR)$(DATADIR)/conf/
 	cp -R www/. $(DESTDIR)$(DATADIR)/www/
 	rm -f $(DESTDIR)$(DATADIR)/www/*.mk

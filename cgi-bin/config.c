@@ -21,7 +21,8 @@ usage(void)
 {
 	fprintf(stderr, "usage: tickfeed.fcgi [-v] [-d db] [-l unix:/path | "
 	    "host:port] [-t threads]\n\t[-o cors-origin] [-L stderr|syslog] "
-	    "[-m socket-mode] [-w max-waiters]\n\t[-b heartbeat-ms]\n");
+	    "[-m socket-mode] [-w max-waiters]\n\t[-b heartbeat-ms] "
+	    "[-k key-file]\n       tickfeed.fcgi -K key-file\n");
 	exit(2);
 }
 
@@ -77,6 +78,7 @@ config_env(const char **threads, const char **waiters, const char **beat,
 {
 	cfg.db_path = env_or("TICKFEED_DB", DB_DEFAULT_PATH);
 	cfg.listen = env_or("TICKFEED_LISTEN", NULL);
+	cfg.keys_path = env_or("TICKFEED_KEYS", NULL);
 	cfg.socket_mode = 0666;
 	*threads = env_or("TICKFEED_THREADS", NULL);
 	*waiters = env_or("TICKFEED_MAX_WAITERS", NULL);
@@ -98,10 +100,12 @@ config_load(int argc, char *argv[])
 	 */
 	if (getenv("GATEWAY_INTERFACE") != NULL)
 		argc = 1;
-	while ((ch = getopt(argc, argv, "b:d:hl:L:m:o:t:vw:")) != -1) {
+	while ((ch = getopt(argc, argv, "b:d:hk:K:l:L:m:o:t:vw:")) != -1) {
 		switch (ch) {
 		case 'b': beat = optarg; break;
 		case 'd': cfg.db_path = optarg; break;
+		case 'k': cfg.keys_path = optarg; break;
+		case 'K': cfg.keys_check = optarg; break;
 		case 'l': cfg.listen = optarg; break;
 		case 'L': log = optarg; break;
 		case 'm': cfg.socket_mode = config_mode(optarg); break;

@@ -10,6 +10,8 @@
  *   TICKFEED_LOG          -L  stderr or syslog
  *   TICKFEED_MAX_WAITERS  -w  parked poll/stream requests (default 10000)
  *   TICKFEED_HEARTBEAT_MS -b  stream heartbeat interval (default 15000)
+ *   TICKFEED_KEYS         -k  the API key file (auth.h); unset: no check
+ *                         -K  check a key file, say what it holds, exit
  *                         -m  mode of a unix socket the app creates
  *                         -v  more log
  *   TICKFEED_NOW              a fixed clock in ms, for tests only
@@ -38,6 +40,8 @@ struct config {
 	long		 max_waiters;
 	int		 heartbeat_ms;
 	char		 cors_origin[CORS_ORIGIN_MAX];
+	const char	*keys_path;	/* NULL: the API needs no key */
+	const char	*keys_check;	/* -K: only check this key file */
 	int64_t		 now_ms;	/* TICKFEED_NOW; 0 = the real clock */
 	enum log_target	 log;
 	int		 verbose;

@@ -8,6 +8,8 @@ static const struct {
 	[HTTP_NO_CONTENT] = { 204, "No Content" },
 	[HTTP_NOT_MODIFIED] = { 304, "Not Modified" },
 	[HTTP_BAD_REQUEST] = { 400, "Bad Request" },
+	[HTTP_UNAUTHORIZED] = { 401, "Unauthorized" },
+	[HTTP_FORBIDDEN] = { 403, "Forbidden" },
 	[HTTP_NOT_FOUND] = { 404, "Not Found" },
 	[HTTP_METHOD_NOT_ALLOWED] = { 405, "Method Not Allowed" },
 	[HTTP_GONE] = { 410, "Gone" },

@@ -3,7 +3,8 @@
  *
  *   tickfeed.fcgi [-v] [-d db] [-l unix:/path | host:port] [-t threads]
  *                 [-o cors-origin] [-L stderr|syslog] [-m socket-mode]
- *                 [-w max-waiters] [-b heartbeat-ms]
+ *                 [-w max-waiters] [-b heartbeat-ms] [-k key-file]
+ *   tickfeed.fcgi -K key-file
  *
  * Settings: config.h (each flag has an environment twin; flags win).
  * Without a listen address it serves FastCGI on fd 0 when fd 0 is a
@@ -27,6 +28,7 @@
 #include <unistd.h>
 #include <fcgiapp.h>
 
+#include "auth.h"
 #include "cache.h"
 #include "config.h"
 #include "conn.h"
@@ -164,6 +166,7 @@ run_fastcgi(int sock)
 	if ((w = calloc((size_t)cfg.threads, sizeof(*w))) == NULL)
 		fatal("calloc");
 	req_unix_socket = main_is_unix(sock);
+	auth_init(0);
 	if (conn_init(sock, err) == -1)
 		fatalx("%s", err);
 	sigemptyset(&set);
@@ -193,6 +196,7 @@ run_cgi(void)
 
 	if ((r = req_new_cgi()) == NULL)
 		fatal("calloc");
+	auth_init(1);
 	worker_init(&w, 0);
 	req_begin(r);
 	if (route_dispatch(r, &w) == HANDLER_DONE)
@@ -208,6 +212,8 @@ main(int argc, char *argv[])
 	main_fds();
 	signal(SIGPIPE, SIG_IGN);	/* a gone client is a write error */
 	config_load(argc, argv);
+	if (cfg.keys_check != NULL)
+		return auth_check_file(cfg.keys_check);
 	log_init("tickfeed.fcgi", cfg.log, cfg.verbose);
 	metrics_init(route_name, ROUTE__MAX);
 	if (FCGX_Init() != 0)

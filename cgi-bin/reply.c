@@ -11,6 +11,12 @@
 #include "reply.h"
 
 #define HEAD_MAX	1024	/* our heads are a few hundred bytes */
+#define REPLY_PREFLIGHT(more)						\
+	"Access-Control-Allow-Methods: GET, HEAD, OPTIONS\r\n"		\
+	"Access-Control-Allow-Headers: If-None-Match, Last-Event-ID, "	\
+	"Cache-Control" more "\r\nAccess-Control-Max-Age: 86400\r\n"
+/* RFC 9110 11.6.1, RFC 6750 3: on every 401 (API keys, auth.h). */
+#define REPLY_WWW_AUTH	"WWW-Authenticate: Bearer realm=\"tickfeed\"\r\n"
 #define REPLY_OOM_BODY	\
 	"{\"error\":{\"code\":\"out_of_memory\",\"message\":\"out of memory\"}}"
 
@@ -170,6 +176,8 @@ reply_error(struct req *req, enum http_status st, const char *code,
 	va_end(ap);
 	if (st == HTTP_METHOD_NOT_ALLOWED)
 		extra = "Allow: GET, HEAD, OPTIONS\r\n";
+	else if (st == HTTP_UNAUTHORIZED)
+		extra = REPLY_WWW_AUTH;
 	/* Out of memory for the error itself: a fixed one that needs none. */
 	if ((body = reply_error_body(code, msg)) == NULL)
 		st = HTTP_UNAVAILABLE;
@@ -190,10 +198,10 @@ reply_preflight(struct req *req)
 	char	head[HEAD_MAX];
 	size_t	n;
 
+	/* With keys on, a page on another origin sends Authorization. */
 	n = reply_head(head, HTTP_NO_CONTENT, NULL, 0, CACHE_NONE, "",
-	    "Access-Control-Allow-Methods: GET, HEAD, OPTIONS\r\n"
-	    "Access-Control-Allow-Headers: If-None-Match, Last-Event-ID, "
-	    "Cache-Control\r\nAccess-Control-Max-Age: 86400\r\n");
+	    cfg.keys_path == NULL ? REPLY_PREFLIGHT("") :
+	    REPLY_PREFLIGHT(", Authorization"));
 	req->status = HTTP_NO_CONTENT;
 	req_write(req, head, n);
 }

@@ -53,12 +53,15 @@ void		 reply_json(struct req *, enum cache_policy, char *body,
 
 /*
  * Sends {"error":{"code":code,"message":...}} with status.  405 adds
- * Allow; errors are never cached.  code is one of those in API.md.
+ * Allow, 401 WWW-Authenticate (auth.h); errors are never cached.  code is one of those in API.md.
  */
 void		 reply_error(struct req *, enum http_status, const char *code,
 		    const char *fmt, ...) __attribute__((format(printf, 4, 5)));
 
-/* 204 to a CORS preflight (OPTIONS) on a known route. */
+/*
+ * 204 to a CORS preflight (OPTIONS) on a known route; it needs no key,
+ * and with keys on it allows the Authorization header.
+ */
 void		 reply_preflight(struct req *);
 
 /* Weak comparison of an If-None-Match list with etag (RFC 9110 13.1.2). */

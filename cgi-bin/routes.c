@@ -1,5 +1,6 @@
 #include <string.h>
 
+#include "auth.h"
 #include "ep.h"
 #include "routes.h"
 
@@ -24,8 +25,9 @@ const struct route routes[ROUTE__MAX] = {
 	    SYMS | PBIT(P_SINCE) | PBIT(P_TIMEOUT), 0, 0, DEPS_NONE },
 	[R_STREAM] = { R_STREAM, "stream", ep_stream,
 	    SYMS | PBIT(P_LAST_EVENT_ID), 0, 0, DEPS_NONE },
-	[R_HEALTH] = { R_HEALTH, "health", ep_health, 0, 0, ROUTE_DB,
-	    DEPS_NONE },
+	/* Load balancers and monitors probe it without a key (auth.h). */
+	[R_HEALTH] = { R_HEALTH, "health", ep_health, 0, 0,
+	    ROUTE_DB | ROUTE_OPEN, DEPS_NONE },
 	[R_METRICS] = { R_METRICS, "metrics", ep_metrics, 0, 0, 0,
 	    DEPS_NONE },
 };
@@ -143,6 +145,9 @@ route_dispatch(struct req *req, struct worker *w)
 		reply_preflight(req);
 		return HANDLER_DONE;
 	}
+	/* Before anything is served, cached answers included. */
+	if (!(r->flags & ROUTE_OPEN) && !auth_check(req))
+		return HANDLER_DONE;
 	if (route_has_body(req)) {
 		req_drain(req, BODY_DRAIN_MAX);
 		reply_error(req, HTTP_PAYLOAD_TOO_LARGE, "payload_too_large",

@@ -25,6 +25,7 @@ enum route_id {
 
 #define ROUTE_DB	0x01	/* worker_ready() before the handler */
 #define ROUTE_CACHED	0x02	/* answered from the shared cache (cache.h) */
+#define ROUTE_OPEN	0x04	/* answers without a key when keys are on */
 
 
 struct route {
@@ -49,9 +50,10 @@ const char		*route_name(int id);
 const struct route	*route_find(const struct req *);
 
 /*
- * Answers one request on a worker: routes, checks the method and
- * the query, serves a cached answer or runs the handler.  Returns what the
- * handler returned (HANDLER_DONE for anything answered here).
+ * Answers one request on a worker: routes, checks the method, the key
+ * (auth.h) and the query, serves a cached answer or runs the handler.
+ * Returns what the handler returned (HANDLER_DONE for anything answered
+ * here).
  */
 enum handler_result	 route_dispatch(struct req *, struct worker *);
 

@@ -20,10 +20,11 @@
 # are included as they are, parametrised the way an admin would (an
 # upstream block for nginx, Define for Apache, .htaccess for mod_cgi).
 # Environment passed to the app: TICKFEED_NOW, TICKFEED_THREADS,
-# TICKFEED_CORS_ORIGIN when set.  STACK_NGINX_WORKERS (default 1),
+# TICKFEED_CORS_ORIGIN, TICKFEED_KEYS when set.  STACK_NGINX_WORKERS (default 1),
 # STACK_NGINX_CONNECTIONS, STACK_NGINX_LISTEN, STACK_NGINX_KEEPALIVE (the
 # upstream's idle connections, default 1024); STACK_NGINX_EXTRA: more
-# directives for the server block (benchmarks).  stack_nginx_conf and
+# directives for the server block (benchmarks); STACK_APACHE_EXTRA: more
+# directives for Apache's server config (an access log).  stack_nginx_conf and
 # stack_nginx_run start any other nginx the same way (bench/push.sh:
 # Nchan).
 
@@ -161,6 +162,7 @@ stack_apache_common() {
 	LoadModule env_module $APACHE_MODULES/mod_env.so
 	LoadModule headers_module $APACHE_MODULES/mod_headers.so
 	TypesConfig /etc/mime.types
+	${STACK_APACHE_EXTRA:-}
 	CONF
 	if [ "$(id -u)" -eq 0 ]; then
 		printf 'User nobody\nGroup nogroup\n'
@@ -170,7 +172,7 @@ stack_apache_common() {
 # SetEnv / FcgidInitialEnv lines for the app's environment.
 stack_app_env() {
 	local directive=$1 v
-	for v in TICKFEED_NOW TICKFEED_THREADS TICKFEED_CORS_ORIGIN; do
+	for v in TICKFEED_NOW TICKFEED_THREADS TICKFEED_CORS_ORIGIN TICKFEED_KEYS; do
 		[ -n "${!v:-}" ] && echo "$directive $v \"${!v}\""
 	done
 	return 0

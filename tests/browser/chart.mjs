@@ -13,6 +13,8 @@
 //   TICKFEED_TMP     a scratch directory
 //   TICKFEED_SCREENSHOT  where to keep the picture of the page
 //   TICKFEED_SUBDIR_URL  the page in a sub-folder of another server
+//   TICKFEED_KEYS_URL    the page where the API needs a key (never
+//                        printed), TICKFEED_KEY
 
 import { execFileSync } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
@@ -269,6 +271,67 @@ async function test_switch(browser) {
 	await page.context().close();
 }
 
+/*
+ * test_keys: with API keys on, the page asks for a key, says a wrong one
+ * is not valid, logs in with the good one, sends it as Bearer on fetches
+ * and as the cookie on the stream, goes live and shows a tick.
+ */
+async function test_keys(browser, base, key) {
+	const ctx = await browser.newContext({ viewport:
+	    { width: 1280, height: 760 } });
+	const page = await ctx.newPage();
+	const sent = { bearer: 0, other: 0, stream_cookie: 0 };
+	page.errors = [];
+	pages_opened.push(page);
+	watch_console(page, page.errors);
+	page.on('request', async r => {
+		const u = new URL(r.url());
+		if (!u.pathname.includes('/api/v1/'))
+			return;
+		const h = await r.allHeaders();	/* with the cookie */
+		if (u.pathname.endsWith('/stream'))
+			sent.stream_cookie += (h.cookie || '').includes(`tickfeed_key=${key}`);
+		else if (h.authorization === `Bearer ${key}`)
+			sent.bearer++;
+		else
+			sent.other++;
+	});
+	await page.goto(new URL(`./?symbol=${QUIET}&interval=1m`, base).href);
+	const label = () => page.$eval('#login label', l => l.textContent);
+	await page.waitForSelector('#login input[type="password"]');
+	is(await label(), 'This tickfeed needs an API key.',
+	    'keys on: the page asks for a key');
+	await page.fill('#login input', 'x'.repeat(43));
+	await Promise.all([page.waitForEvent('load'), page.click('#login button')]);
+	await page.waitForSelector('#login input');
+	is(await label(), 'This API key is not valid: enter another.',
+	    'keys on: a wrong key is refused, and the page says so');
+	await page.fill('#login input', key);
+	await Promise.all([page.waitForEvent('load'), page.click('#login button')]);
+	await page.waitForFunction(() => window.tickfeed &&
+	    window.tickfeed.ready() &&
+	    window.tickfeed.connection().state === 'live', null,
+	    { timeout: SETTLE_MS });
+	is(await page.evaluate(() => window.tickfeed.connection().detail),
+	    'stream', 'keys on: logged in, the page is live over the stream');
+	ok(await page.$('#login') === null, 'keys on: no form once logged in');
+	const cookie = (await ctx.cookies()).find(c => c.name === 'tickfeed_key');
+	is(cookie && [cookie.value === key, cookie.path, cookie.sameSite],
+	    [true, '/api/', 'Strict'], 'keys on: the stream\'s cookie: ' +
+	    'the key, Path=/api/, SameSite=Strict');
+	await price_moves(page, QUIET, '118.35', Date.now(), 'keys on');
+	ok(sent.bearer > 0 && sent.stream_cookie > 0,
+	    `keys on: fetches sent Bearer (${sent.bearer}), the stream the ` +
+	    `cookie (${sent.stream_cookie})`);
+	await Promise.all([page.waitForEvent('load'), page.click('#logout')]);
+	await page.waitForSelector('#login input');
+	ok((await ctx.cookies()).every(c => c.name !== 'tickfeed_key'),
+	    'keys on: log out forgets the key: the form again, no cookie');
+	is(page.errors.filter(e => !/status of 401/.test(e)), [],
+	    'keys on: no console errors but the refused requests');
+	await ctx.close();
+}
+
 /* test_subdir: the page in a sub-folder (Apache mod_cgi, .htaccess). */
 async function test_subdir(browser, base) {
 	const page = await open_page(browser, `./?symbol=${QUIET}&interval=15m`,
@@ -509,6 +572,9 @@ async function main() {
 		is(c.detail, 'stream', 'the stream works across origins');
 		is([...c.api_hosts], [new URL(BASE).host.replace('127.0.0.1', 'localhost')],
 		    'with the API on another origin, every API request went there');
+		if (process.env.TICKFEED_KEYS_URL)
+			await test_keys(browser, process.env.TICKFEED_KEYS_URL,
+			    process.env.TICKFEED_KEY);
 		await test_switch(browser);
 		await test_phone(browser);
 		if (process.env.TICKFEED_SUBDIR_URL)

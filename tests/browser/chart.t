@@ -28,6 +28,9 @@
 #   - the same files in a sub-folder of "shared hosting" (Apache mod_cgi
 #     and conf/apache/htaccess): relative API base, live, equal to candles
 #   - a screenshot of the live page (TICKFEED_SCREENSHOT, else in $BUILD)
+#   - with API keys on (a second app and nginx on the same database): the
+#     page asks for a key, refuses a wrong one, logs in with a good one,
+#     sends it as Bearer and as the stream's cookie, and goes live
 . "$(dirname "$0")/../lib.sh"
 
 [ -x /usr/bin/chromium ] || skip_all "chromium is not installed"
@@ -75,6 +78,20 @@ stack_start_nginx >/dev/null
 ok $? "nginx starts in front of it"
 nginx_url=$STACK_URL
 
+# API keys: a second app and nginx, keys on, over the same database.
+KEYS_FILE=$TEST_TMP/api-keys
+TICKFEED_KEY=$("$ROOT/scripts/tickfeed-key" new "$KEYS_FILE" browser) &&
+    chmod 644 "$KEYS_FILE"
+ok $? "a key file with one key"
+main_stack=$STACK_DIR
+STACK_DIR=$TEST_TMP/stack-keys
+TICKFEED_KEYS=$KEYS_FILE stack_start_app "$DB" >/dev/null
+ok $? "a second app, with API keys"
+stack_start_nginx >/dev/null
+ok $? "nginx in front of it"
+keys_url=$STACK_URL
+STACK_DIR=$main_stack
+
 "$INGEST" simulate --symbols "$LIVE_SYMBOLS" --seed 8 --rate 4 \
     --flush-ms 200 >"$TEST_TMP/sim.log" 2>&1 &
 echo $! >"$TEST_TMP/sim.pid"
@@ -121,6 +138,7 @@ chmod +x "$TEST_TMP/ctl"
 # chart.mjs goes on with the numbering and prints the plan.
 TAP_N=$TAP_N TAP_FAILED=$TAP_FAILED \
 TICKFEED_URL=$nginx_url/ TICKFEED_CTL=$TEST_TMP/ctl TICKFEED_TMP=$TEST_TMP \
+    TICKFEED_KEYS_URL=$keys_url/ TICKFEED_KEY=$TICKFEED_KEY \
     TICKFEED_QUIET=QUIET TICKFEED_LIVE=MSFT TICKFEED_HEARTBEAT_MS=$HEARTBEAT_MS \
     TICKFEED_SCREENSHOT=${TICKFEED_SCREENSHOT:-$BUILD/screenshot.png} \
     node "$ROOT/tests/browser/chart.mjs"

@@ -10,6 +10,11 @@
 // becomes 188), so the reviver below records, per object, the most
 // decimals any of its price fields was written with (ES2025 JSON.parse
 // source text access; older engines fall back to the shortest form).
+//
+// With API keys on, every fetch carries the key and a refusal asks for
+// one (auth.js).
+
+import { auth_headers, auth_refused } from './auth.js';
 
 const PRICE_KEYS = new Set(['price', 'prev_close', 'change', 'open', 'high',
 	'low', 'close']);
@@ -82,11 +87,17 @@ function api_error(status, body) {
  * with an Error (status set for HTTP errors, AbortError when SIGNAL fires).
  */
 export async function api_get(endpoint, params, signal) {
+	const base = api_base();
 	const res = await fetch(api_url(endpoint, params), {
-		signal, cache: 'no-store', headers: { Accept: 'application/json' },
+		signal, cache: 'no-store',
+		headers: { Accept: 'application/json', ...auth_headers(base) },
 	});
 	const body = await res.text();
-	if (!res.ok)
-		throw api_error(res.status, body);
+	if (!res.ok) {
+		const err = api_error(res.status, body);
+		if (res.status === 401 || res.status === 403)
+			auth_refused(base, res.status, err.code);
+		throw err;
+	}
 	return api_parse(body);
 }
