@@ -55,6 +55,8 @@ check() {
 	    "HTTP/1.1 304 Not Modified" "$label: the app's own tag: 304"
 	is "$(head_of "$url$T" -H 'Accept-Encoding: gzip' -H 'If-None-Match: "0000000000000000"' | head -1)" \
 	    "HTTP/1.1 200 OK" "$label: another tag: 200"
+	h=$(head_of "$url$T" -H 'Accept-Encoding: deflate, gzip;q=0')
+	is "$(hdr content-encoding "$h")$(hdr etag "$h")" "$ETAG" "$label: gzip;q=0: not gzipped"
 	h=$(head_of "$url$T")
 	is "$(hdr content-encoding "$h")$(hdr etag "$h")" "$ETAG" "$label: not asked: no encoding, the app's ETag"
 	is "$(cat "$TEST_TMP/body")" "$BODY" "$label: the golden bytes"
