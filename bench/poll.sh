@@ -9,6 +9,8 @@
 # to If-None-Match.  Prints req/s, p99 and the ratio to the ceiling.
 #   POLL_SECONDS (5) per run, POLL_ROUNDS (3), POLL_CONNECTIONS (32),
 #   POLL_THREADS (2): about 10 x ROUNDS x SECONDS in all.
+#   POLL_ENCODING=gzip: every request sends Accept-Encoding: gzip (the
+#   static copies are then compressed by nginx too, as the app's are).
 set -eu
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
 BUILD=${BUILD:-build}
@@ -62,7 +64,8 @@ stack_wait_for test -S "$T/php.sock"
 mkdir -p "$T/static"
 STACK_NGINX_WORKERS=auto
 STACK_NGINX_EXTRA="
-	location /static/ { alias $T/static/; default_type application/json; }
+	location /static/ { alias $T/static/; default_type application/json;
+	    ${POLL_ENCODING:+gzip on;} }
 	location ~ ^/php/(quotes|ticks)\$ {
 	    include fastcgi_params;
 	    fastcgi_param SCRIPT_FILENAME $ROOT/bench/peers/php/api.php;
@@ -106,7 +109,8 @@ same ticks "$T/static/ticks.json" "$URL/static/ticks.json" "$NODE$TICKS" "$URL/p
 run() {
 	local out rps p99
 	out=$(timeout $((SECS + 30)) wrk -t"$WRK_THREADS" -c"$CONNS" \
-	    -d"${SECS}s" --latency ${3:+-H "$3"} "$2")
+	    -d"${SECS}s" --latency ${3:+-H "$3"} \
+	    ${POLL_ENCODING:+-H "Accept-Encoding: $POLL_ENCODING"} "$2")
 	if echo "$out" | grep -q 'Non-2xx or 3xx'; then
 		echo "poll: $1: errors: $(echo "$out" | grep 'Non-2xx')" >&2
 	fi

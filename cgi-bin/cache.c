@@ -68,7 +68,7 @@ static void
 slot_clear(struct slot *s)
 {
 	if (s->state == SLOT_READY) {
-		cache.bytes -= s->c->a.len;
+		cache.bytes -= s->c->a.len + s->c->a.gz_len;
 		cached_unref(s->c);
 	}
 	free(s->key);
@@ -169,18 +169,18 @@ cache_put(int route, const char *query, uint64_t token, struct answer *a,
 	/* Still ours (or refilled by a waiter that gave up on us). */
 	if (slot_is(s, h, route, query, n)) {
 		if (s->state == SLOT_READY) {
-			cache.bytes -= s->c->a.len;
+			cache.bytes -= s->c->a.len + s->c->a.gz_len;
 			cached_unref(s->c);
 			s->state = SLOT_COMPUTING;
 		}
-		if (c->a.len > CACHE_ENTRY_MAX)
+		if (c->a.len + c->a.gz_len > CACHE_ENTRY_MAX)
 			slot_clear(s);
 		else {
-			cache_make_room(c->a.len);
+			cache_make_room(c->a.len + c->a.gz_len);
 			s->state = SLOT_READY;
 			s->token = token;
 			s->c = cached_ref(c);
-			cache.bytes += c->a.len;
+			cache.bytes += c->a.len + c->a.gz_len;
 		}
 	}
 	pthread_cond_broadcast(&cache.done);

@@ -4,7 +4,7 @@ APP_SRCS := $(filter-out cgi-bin/main.c,$(wildcard cgi-bin/*.c))
 APP_OBJS := $(APP_SRCS:%.c=$(BUILD)/obj/%.o)
 LIBAPP   := $(BUILD)/libapp.a
 APP_BIN  := $(BUILD)/bin/tickfeed.fcgi
-LDLIBS_APP = -lfcgi -luriparser -lnettle
+LDLIBS_APP = -lfcgi -luriparser -lnettle -lz
 
 CLEAN_EXTRA += cgi-bin/tickfeed.fcgi
 TEST_LIBS   += $(LIBAPP)

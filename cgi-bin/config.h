@@ -14,6 +14,7 @@
  *                         -K  check a key file, say what it holds, exit
  *                         -m  mode of a unix socket the app creates
  *                         -v  more log
+ *   TICKFEED_TZ               when set, the store's trading zone must be it
  *   TICKFEED_NOW              a fixed clock in ms, for tests only
  */
 #ifndef TICKFEED_CONFIG_H
@@ -22,6 +23,7 @@
 #include <stdint.h>
 
 #include "log.h"
+#include "tzcal.h"
 
 #define CORS_ORIGIN_MAX		256
 #define THREADS_MAX		64
@@ -42,6 +44,7 @@ struct config {
 	char		 cors_origin[CORS_ORIGIN_MAX];
 	const char	*keys_path;	/* NULL: the API needs no key */
 	const char	*keys_check;	/* -K: only check this key file */
+	char		 tz[TZ_NAME_MAX + 1];	/* TICKFEED_TZ; "" unset */
 	int64_t		 now_ms;	/* TICKFEED_NOW; 0 = the real clock */
 	enum log_target	 log;
 	int		 verbose;

@@ -2,7 +2,9 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <jansson.h>
+#include <zlib.h>
 
 #include "config.h"
 #include "hash.h"
@@ -63,6 +65,98 @@ etag_matches(const char *inm, const char *etag)
 	}
 }
 
+/* A weight of 0: "0", "0.", "0.0" .. "0.000" (RFC 9110 12.4.2). */
+static int
+accept_q_zero(const char *v, size_t n)
+{
+	size_t i;
+
+	if (n == 0 || v[0] != '0' || n > 5 || (n > 1 && v[1] != '.'))
+		return 0;
+	for (i = 2; i < n; i++)
+		if (v[i] != '0')
+			return 0;
+	return 1;
+}
+
+/* A weight above 0: "1" .. "1.000", or "0.d" .. "0.ddd" not all zero. */
+static int
+accept_q_some(const char *v, size_t n)
+{
+	size_t i;
+
+	if (n == 0 || n > 5 || (v[0] != '0' && v[0] != '1') ||
+	    (n > 1 && v[1] != '.'))
+		return 0;
+	for (i = 2; i < n; i++)
+		if (v[i] < '0' || v[i] > (v[0] == '1' ? '0' : '9'))
+			return 0;
+	return !accept_q_zero(v, n);
+}
+
+/*
+ * One member, s[0..n): its coding's name in *name and *nlen, and whether
+ * its weight allows it: 1 yes, 0 no (q=0), -1 malformed.
+ */
+static int
+accept_member(const char *s, size_t n, const char **name, size_t *nlen)
+{
+	const char	*semi, *v;
+	size_t		 k;
+
+	while (n > 0 && (*s == ' ' || *s == '\t'))
+		s++, n--;
+	while (n > 0 && (s[n - 1] == ' ' || s[n - 1] == '\t'))
+		n--;
+	semi = memchr(s, ';', n);
+	k = semi != NULL ? (size_t)(semi - s) : n;
+	while (k > 0 && (s[k - 1] == ' ' || s[k - 1] == '\t'))
+		k--;
+	*name = s;
+	*nlen = k;
+	if (semi == NULL)
+		return 1;
+	v = semi + 1;
+	n -= (size_t)(v - s);
+	while (n > 0 && (*v == ' ' || *v == '\t'))
+		v++, n--;
+	if (n < 2 || (v[0] != 'q' && v[0] != 'Q') || v[1] != '=')
+		return -1;
+	if (accept_q_zero(v + 2, n - 2))
+		return 0;
+	return accept_q_some(v + 2, n - 2) ? 1 : -1;
+}
+
+static int
+accept_is(const char *name, size_t n, const char *word)
+{
+	return n == strlen(word) && strncasecmp(name, word, n) == 0;
+}
+
+int
+accept_gzip(const char *ae)
+{
+	const char	*comma, *name;
+	size_t		 n, nlen;
+	int		 ok, gzip = -1, star = -1;
+
+	if (ae == NULL)
+		return 0;
+	for (;; ae = comma + 1) {
+		comma = strchr(ae, ',');
+		n = comma != NULL ? (size_t)(comma - ae) : strlen(ae);
+		ok = accept_member(ae, n, &name, &nlen);
+		if (accept_is(name, nlen, "gzip") ||
+		    accept_is(name, nlen, "x-gzip"))
+			gzip = ok == 1 ? 1 : gzip == 1 ? 1 : 0;
+		else if (accept_is(name, nlen, "*"))
+			star = ok == 1 ? 1 : star == 1 ? 1 : 0;
+		if (comma == NULL)
+			break;
+	}
+	return gzip != -1 ? gzip : star == 1;
+}
+
 /* Writes a head into buf[HEAD_MAX]; returns its length (0 if it overflowed). */
 static size_t
 reply_head(char *buf, enum http_status st, const char *ctype, size_t clen,
@@ -84,6 +178,66 @@ reply_head(char *buf, enum http_status st, const char *ctype, size_t clen,
 	return n > 0 && n < HEAD_MAX ? (size_t)n : 0;
 }
 
+#define VARY_AE		"Vary: Accept-Encoding\r\n"
+#define GZIP_EXTRA	"Content-Encoding: gzip\r\n" VARY_AE
+
+/*
+ * body[0..len) gzipped (a gzip header: deflateInit2's windowBits + 16)
+ * into a new buffer of *zlen bytes, when that is smaller; NULL otherwise.
+ */
+static char *
+gzip_body(const char *body, size_t len, size_t *zlen)
+{
+	z_stream	 z;
+	char		*out;
+	size_t		 cap = len;	/* bigger would not be worth it */
+
+	memset(&z, 0, sizeof(z));
+	if ((out = malloc(cap)) == NULL)
+		return NULL;
+	if (deflateInit2(&z, GZIP_LEVEL, Z_DEFLATED, 15 + 16, 8,
+	    Z_DEFAULT_STRATEGY) != Z_OK) {
+		free(out);
+		return NULL;
+	}
+	z.next_in = (Bytef *)(uintptr_t)body;
+	z.avail_in = (uInt)len;
+	z.next_out = (Bytef *)out;
+	z.avail_out = (uInt)cap;
+	if (deflate(&z, Z_FINISH) != Z_STREAM_END) {
+		deflateEnd(&z);
+		free(out);
+		return NULL;
+	}
+	*zlen = cap - z.avail_out;
+	deflateEnd(&z);
+	return out;
+}
+
+/* The gzipped reply beside a's; a->gz stays NULL when not worth it. */
+static void
+answer_gzip(struct answer *a, const char *ctype, const char *body,
+    size_t len)
+{
+	char	 head[HEAD_MAX], weak[ETAG_SZ + 2];
+	char	*z;
+	size_t	 zlen, hlen;
+
+	if (len < GZIP_MIN || len > UINT32_MAX ||
+	    (z = gzip_body(body, len, &zlen)) == NULL)
+		return;
+	snprintf(weak, sizeof(weak), "W/%s", a->etag);
+	if ((hlen = reply_head(head, HTTP_OK, ctype, zlen, CACHE_REVALIDATE,
+	    weak, GZIP_EXTRA)) != 0 &&
+	    (a->gz = malloc(hlen + zlen)) != NULL) {
+		memcpy(a->gz, head, hlen);
+		memcpy(a->gz + hlen, z, zlen);
+		a->gz_head_len = hlen;
+		a->gz_len = hlen + zlen;
+	}
+	free(z);
+}
+
 int
 answer_build(struct answer *a, const char *ctype, enum cache_policy cp,
     char *body, size_t len)
@@ -94,8 +248,13 @@ answer_build(struct answer *a, const char *ctype, enum cache_policy cp,
 	memset(a, 0, sizeof(*a));
 	if (cp != CACHE_NONE)
 		etag_of(body, len, a->etag);
-	if ((hlen = reply_head(head, HTTP_OK, ctype, len, cp, a->etag, "")) == 0 ||
+	if (cp == CACHE_REVALIDATE)
+		answer_gzip(a, ctype, body, len);
+	if ((hlen = reply_head(head, HTTP_OK, ctype, len, cp, a->etag,
+	    a->gz != NULL ? VARY_AE : "")) == 0 ||
 	    (a->bytes = malloc(hlen + len)) == NULL) {
+		free(a->gz);
+		a->gz = NULL;
 		free(body);
 		return -1;
 	}
@@ -111,25 +270,35 @@ void
 answer_free(struct answer *a)
 {
 	free(a->bytes);
+	free(a->gz);
 	memset(a, 0, sizeof(*a));
 }
 
 void
 reply_answer(struct req *req, const struct answer *a)
 {
-	char	head[HEAD_MAX];
+	char	head[HEAD_MAX], weak[ETAG_SZ + 2];
 	size_t	n;
+	int	gz;
 
+	gz = a->gz != NULL &&
+	    accept_gzip(req_getenv(req, "HTTP_ACCEPT_ENCODING"));
 	if (etag_matches(req_getenv(req, "HTTP_IF_NONE_MATCH"), a->etag)) {
+		/* The tag of the answer it would have had (RFC 9110 15.4.5). */
+		snprintf(weak, sizeof(weak), "%s%s", gz ? "W/" : "", a->etag);
 		req->status = HTTP_NOT_MODIFIED;
 		n = reply_head(head, HTTP_NOT_MODIFIED, NULL, 0,
-		    CACHE_REVALIDATE, a->etag, "");
+		    CACHE_REVALIDATE, weak, a->gz != NULL ? VARY_AE : "");
 		req_write(req, head, n);
 		return;
 	}
 	req->status = HTTP_OK;
-	req_write(req, a->bytes, req->method == METHOD_HEAD ? a->head_len :
-	    a->len);
+	if (gz)
+		req_write(req, a->gz, req->method == METHOD_HEAD ?
+		    a->gz_head_len : a->gz_len);
+	else
+		req_write(req, a->bytes, req->method == METHOD_HEAD ?
+		    a->head_len : a->len);
 }
 
 void

@@ -22,7 +22,8 @@
 # Environment passed to the app: TICKFEED_NOW, TICKFEED_THREADS,
 # TICKFEED_CORS_ORIGIN, TICKFEED_KEYS when set.  STACK_NGINX_WORKERS (default 1),
 # STACK_NGINX_CONNECTIONS, STACK_NGINX_LISTEN, STACK_NGINX_KEEPALIVE (the
-# upstream's idle connections, default 1024); STACK_NGINX_EXTRA: more
+# upstream's idle connections, default 1024); STACK_APACHE_DEFLATE=0:
+# Apache without mod_deflate and mod_filter; STACK_NGINX_EXTRA: more
 # directives for the server block (benchmarks); STACK_APACHE_EXTRA: more
 # directives for Apache's server config (an access log).  stack_nginx_conf and
 # stack_nginx_run start any other nginx the same way (bench/push.sh:
@@ -164,6 +165,11 @@ stack_apache_common() {
 	TypesConfig /etc/mime.types
 	${STACK_APACHE_EXTRA:-}
 	CONF
+	# Compression as Debian enables it; STACK_APACHE_DEFLATE=0: a host without.
+	if [ "${STACK_APACHE_DEFLATE:-1}" != 0 ]; then
+		echo "LoadModule filter_module $APACHE_MODULES/mod_filter.so"
+		echo "LoadModule deflate_module $APACHE_MODULES/mod_deflate.so"
+	fi
 	if [ "$(id -u)" -eq 0 ]; then
 		printf 'User nobody\nGroup nogroup\n'
 	fi

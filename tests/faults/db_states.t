@@ -93,21 +93,21 @@ check_case truncated 503 "$(err db_corrupt "database cannot read: database disk 
 restore
 recovered truncated
 
-app_stop; restore; sqlite3 "$db" 'PRAGMA user_version = 3'
+app_stop; restore; sqlite3 "$db" 'PRAGMA user_version = 4'
 app_start
-check_case "version 3" 503 "$(err db_version "database schema version 3, this tickfeed needs 2: upgrade tickfeed")"
-sqlite3 "$db" 'PRAGMA user_version = 2'
-recovered "version 3"
+check_case "version 4" 503 "$(err db_version "database schema version 4, this tickfeed needs 3: upgrade tickfeed")"
+sqlite3 "$db" 'PRAGMA user_version = 3'
+recovered "version 4"
 
 app_stop; restore; sqlite3 "$db" 'PRAGMA user_version = 1'
 app_start
-check_case "version 1" 503 "$(err db_version "database schema version 1, this tickfeed needs 2: run tickfeed-ingest --db PATH migrate")"
-sqlite3 "$db" 'PRAGMA user_version = 2'
+check_case "version 1" 503 "$(err db_version "database schema version 1, this tickfeed needs 3: run tickfeed-ingest --db PATH migrate")"
+sqlite3 "$db" 'PRAGMA user_version = 3'
 recovered "version 1"
 
 app_stop; rm -f "$db"; sqlite3 "$db" 'CREATE TABLE other (x)'; chown nobody:nogroup "$db"
 app_start
-check_case foreign 503 "$(err db_version "database schema version 0, this tickfeed needs 2: not a tickfeed database (create one with tickfeed-ingest --db PATH init)")"
+check_case foreign 503 "$(err db_version "database schema version 0, this tickfeed needs 3: not a tickfeed database (create one with tickfeed-ingest --db PATH init)")"
 restore
 recovered foreign
 

@@ -53,7 +53,7 @@ want_t='{"cursor":2,"symbol":"AAPL","ticks":[{"id":1,"ts":1704240000000,"price":
 is "$(sed -n 1,6p <<<"$out" | sort | tr '\n' '|')" \
     "$(for i in $(seq 6); do printf 'c%d 200 %s|' "$i" "$want_q"; done)" \
     "6 kept connections (the app has 2 threads): each answered"
-like "$(sed -n 7p <<<"$out")" '^new 200 \{"cursor":2,"symbols":\[' \
+like "$(sed -n 7p <<<"$out")" '^new 200 \{"cursor":2,"tz":"UTC","symbols":\[' \
     "a 7th connection answered while the 6 sit idle"
 is "$(sed -n 8,13p <<<"$out" | sort | tr '\n' '|')" \
     "$(for i in $(seq 6); do printf 'c%d 200 %s|' "$i" "$want_t"; done)" \

@@ -1,9 +1,12 @@
 /*
  * reply.c: ETags (FNV-1a of the body), If-None-Match matching (RFC 9110
- * 13.1.2, weak comparison), status lines, and the exact head of an answer.
+ * 13.1.2, weak comparison), status lines, the exact head of an answer,
+ * Accept-Encoding (RFC 9110 12.5.3) at its boundaries, and the gzipped
+ * form of an answer: its exact head, its bytes inflating to the body.
  */
 #include <stdlib.h>
 #include <string.h>
+#include <zlib.h>
 
 #include "config.h"
 #include "req.h"
@@ -86,11 +89,91 @@ test_answer(void)
 	answer_free(&a);
 }
 
+static void
+test_accept(void)
+{
+	static const struct {
+		const char	*ae;
+		int		 want;
+	} c[] = {
+		{ "gzip", 1 }, { "GZIP", 1 }, { "x-gzip", 1 }, { "X-Gzip", 1 },
+		{ "gzip, deflate, br", 1 }, { "br,gzip", 1 }, { " gzip ", 1 },
+		{ "gzip;q=1", 1 }, { "gzip;q=1.000", 1 }, { "gzip; q=0.001", 1 },
+		{ "gzip ;\tQ=0.5", 1 }, { "gzip;q=1.", 1 }, { "*", 1 },
+		{ "deflate, *;q=0.1", 1 }, { "*;q=0, gzip", 1 },
+		{ "gzip;q=0, gzip", 1 },
+		{ NULL, 0 }, { "", 0 }, { "identity", 0 }, { "deflate, br", 0 },
+		{ "gzip;q=0", 0 }, { "gzip;q=0.000", 0 }, { "gzip;q=0.", 0 },
+		{ "gzip;q=0, *", 0 }, { "*;q=0", 0 }, { "gzipx", 0 },
+		{ "xgzip", 0 }, { "gzi", 0 }, { "gzip;q=", 0 },
+		{ "gzip;q=1.5", 0 }, { "gzip;q=2", 0 }, { "gzip;q=0.0001", 0 },
+		{ "gzip;q=-1", 0 }, { "gzip;level=1", 0 }, { "gzip;q=1.001", 0 },
+		{ "g zip", 0 }, { ",,,", 0 }, { ";q=1", 0 }, { "gzip;", 0 },
+	};
+	size_t i;
+
+	for (i = 0; i < sizeof(c) / sizeof(c[0]); i++)
+		tap_is_int(accept_gzip(c[i].ae), c[i].want,
+		    "Accept-Encoding: %s%s%s", c[i].ae ? "'" : "",
+		    c[i].ae ? c[i].ae : "(none)", c[i].ae ? "'" : "");
+}
+
+static void
+test_gzip(void)
+{
+	static const char row[] = "{\"t\":1704240000000,\"open\":189.10},";
+	struct answer	 a;
+	char		 body[600], back[700];
+	uLongf		 n = sizeof(back);
+	z_stream	 z;
+	size_t		 i;
+	int		 ok;
+
+	for (i = 0; i < sizeof(body); i++)
+		body[i] = row[i % (sizeof(row) - 1)];
+	tap_is_int(answer_build(&a, "application/json", CACHE_REVALIDATE,
+	    memcpy(malloc(sizeof(body)), body, sizeof(body)), sizeof(body)), 0,
+	    "a 600-byte answer built");
+	if (!tap_ok(a.gz != NULL && a.gz_len - a.gz_head_len < sizeof(body),
+	    "with a smaller gzipped form"))
+		return;
+	tap_ok(memmem(a.bytes, a.head_len, "\r\nVary: Accept-Encoding\r\n",
+	    25) != NULL, "the plain one says Vary");
+	a.gz[a.gz_head_len - 1] = '\0';
+	tap_ok(strstr(a.gz, "\r\nETag: W/\"") != NULL &&
+	    strstr(a.gz, "\r\nContent-Encoding: gzip\r\nVary: "
+	    "Accept-Encoding\r\n") != NULL, "gzip head: weak ETag, encoding, Vary");
+	a.gz[a.gz_head_len - 1] = '\n';
+	memset(&z, 0, sizeof(z));
+	ok = inflateInit2(&z, 15 + 16) == Z_OK;
+	z.next_in = (Bytef *)a.gz + a.gz_head_len;
+	z.avail_in = (uInt)(a.gz_len - a.gz_head_len);
+	z.next_out = (Bytef *)back;
+	z.avail_out = (uInt)n;
+	ok = ok && inflate(&z, Z_FINISH) == Z_STREAM_END &&
+	    z.total_out == sizeof(body) && memcmp(back, body, sizeof(body)) == 0;
+	inflateEnd(&z);
+	tap_ok(ok, "inflates to the very body");
+	answer_free(&a);
+	tap_is_int(answer_build(&a, "application/json", CACHE_REVALIDATE,
+	    strdup("{\"cursor\":1}"), 12), 0, "a 12-byte answer built");
+	tap_ok(a.gz == NULL && memmem(a.bytes, a.head_len, "Vary", 4) == NULL,
+	    "under GZIP_MIN: no gzipped form, no Vary");
+	answer_free(&a);
+	tap_is_int(answer_build(&a, "application/json", CACHE_NONE,
+	    memcpy(malloc(sizeof(body)), body, sizeof(body)), sizeof(body)), 0,
+	    "an uncached 600-byte answer built");
+	tap_ok(a.gz == NULL, "no-store answers are not gzipped by the app");
+	answer_free(&a);
+}
+
 int
 main(void)
 {
 	test_etag();
 	test_statuses();
 	test_answer();
+	test_accept();
+	test_gzip();
 	return tap_done();
 }
