@@ -12,7 +12,7 @@
 // source text access; older engines fall back to the shortest form).
 
 const PRICE_KEYS = new Set(['price', 'prev_close', 'change', 'open', 'high',
-	'low', 'close']);
+	'low', 'close', 'vwap']);
 const written_decimals = new WeakMap();
 
 /* api_base: the absolute URL every endpoint is relative to, ending in "/". */
