@@ -289,6 +289,8 @@ function debug_hook() {
 		    trades: page.trades.zone, feed: page.feed_zone }),
 		overlays: () => page.chart.overlays.data(),
 		history: () => page.chart.history(),
+		visible: () => page.chart.visible(),
+		x_of: t => page.chart.x_of(t),
 		axis_marks: () => page.chart.axis.marks.slice(),
 		legend: () => page.chart.legend.text(),
 		trades: () => page.trades.data(),

@@ -445,6 +445,18 @@ export class ChartView {
 		    volume: vols.get(c.time) }));
 	}
 
+	/* visible: the logical range in view and the bar count (for tests). */
+	visible() {
+		const r = this.chart.timeScale().getVisibleLogicalRange();
+		return { from: r ? r.from : null, to: r ? r.to : null,
+		    bars: this.bars.length };
+	}
+
+	/* x_of: the x of bar T (ms) in the chart's element, or null (for tests). */
+	x_of(t) {
+		return this.chart.timeScale().timeToCoordinate(t / 1e3);
+	}
+
 	/* history: how far back the chart has read (for tests). */
 	history() {
 		const { more, next, loading, pages } = this.older;
