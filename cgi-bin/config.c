@@ -126,5 +126,13 @@ config_load(int argc, char *argv[])
 		fatalx("log target must be stderr or syslog");
 	if ((s = getenv("TICKFEED_NOW")) != NULL && *s != '\0')
 		cfg.now_ms = config_int("TICKFEED_NOW", s, 1, TS_MAX);
+	/* Only checked against the store's zone (worker.c): a name is enough. */
+	if ((s = getenv("TICKFEED_TZ")) != NULL && *s != '\0') {
+		if (strlen(s) > TZ_NAME_MAX)
+			fatalx("TICKFEED_TZ is longer than %d bytes",
+			    TZ_NAME_MAX);
+		strcpy(cfg.tz, s);
+	}
+	tzcal_setup();		/* before any thread: see tzcal.h */
 	config_origin(origin);
 }

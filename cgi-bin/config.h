@@ -12,6 +12,7 @@
  *   TICKFEED_HEARTBEAT_MS -b  stream heartbeat interval (default 15000)
  *                         -m  mode of a unix socket the app creates
  *                         -v  more log
+ *   TICKFEED_TZ               when set, the store's trading zone must be it
  *   TICKFEED_NOW              a fixed clock in ms, for tests only
  */
 #ifndef TICKFEED_CONFIG_H
@@ -20,6 +21,7 @@
 #include <stdint.h>
 
 #include "log.h"
+#include "tzcal.h"
 
 #define CORS_ORIGIN_MAX		256
 #define THREADS_MAX		64
@@ -38,6 +40,7 @@ struct config {
 	long		 max_waiters;
 	int		 heartbeat_ms;
 	char		 cors_origin[CORS_ORIGIN_MAX];
+	char		 tz[TZ_NAME_MAX + 1];	/* TICKFEED_TZ; "" unset */
 	int64_t		 now_ms;	/* TICKFEED_NOW; 0 = the real clock */
 	enum log_target	 log;
 	int		 verbose;

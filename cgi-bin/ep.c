@@ -1,6 +1,9 @@
 /* What the endpoints share (ep.h). */
+#include <string.h>
+
 #include "ep.h"
 #include "hash.h"
+#include "price.h"
 
 /* Takes jw's bytes; answers 503 when building them ran out of memory. */
 static char *
@@ -115,6 +118,8 @@ ep_token(struct req *req, struct worker *w, enum cache_deps deps,
 	if (worker_end(w) == -1)
 		return -1;
 	h = hash64(h, &pruned, sizeof(pruned));
+	/* Days and weeks are the zone's: set-tz changes every answer. */
+	h = hash64(h, w->cal.zone, strlen(w->cal.zone));
 	*token = h != 0 ? h : 1;
 	return rc;
 }
@@ -170,4 +175,26 @@ ep_newest_tick(struct worker *w, long long *ts)
 	*ts = sqlite3_column_int64(st, 0);
 	sqlite3_reset(st);
 	return 1;
+}
+
+void
+ep_candle_fields(struct buf *jw, sqlite3_stmt *st, int col, int decimals)
+{
+	int64_t vwap;
+
+	jw_kv_price(jw, "open", sqlite3_column_int64(st, col), decimals);
+	jw_kv_price(jw, "high", sqlite3_column_int64(st, col + 1), decimals);
+	jw_kv_price(jw, "low", sqlite3_column_int64(st, col + 2), decimals);
+	jw_kv_price(jw, "close", sqlite3_column_int64(st, col + 3), decimals);
+	jw_kv_int(jw, "volume", sqlite3_column_int64(st, col + 4));
+	jw_kv_int(jw, "trades", sqlite3_column_int64(st, col + 5));
+	jw_key(jw, "vwap");
+	if (sqlite3_column_type(st, col + 6) != SQLITE_NULL &&
+	    sqlite3_column_type(st, col + 7) != SQLITE_NULL &&
+	    price_vwap(sqlite3_column_int64(st, col + 6),
+	    sqlite3_column_int64(st, col + 7),
+	    sqlite3_column_int64(st, col + 4), decimals, &vwap) == 0)
+		jw_price(jw, vwap, decimals);
+	else
+		jw_null(jw);
 }

@@ -55,6 +55,14 @@ int	ep_token(struct req *, struct worker *, enum cache_deps deps,
 int	ep_symbol_lookup(struct worker *, const char *symbol,
 	    long long *id, int *decimals);
 
+/*
+ * Writes a candle's "open" .. "vwap" keys from st's columns col ..
+ * col + 7: open, high, low, close, volume, trades, notional_hi,
+ * notional_lo (vwap null when the notional is NULL or the volume 0).
+ */
+void	ep_candle_fields(struct buf *, sqlite3_stmt *st, int col,
+	    int decimals);
+
 /* The newest tick time over all symbols: 1 found, 0 none, -1 error. */
 int	ep_newest_tick(struct worker *, long long *ts);
 

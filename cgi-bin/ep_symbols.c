@@ -1,22 +1,26 @@
 /*
  * GET /api/v1/symbols
  *
- * {"cursor":N,"symbols":[{"symbol":S,"price":P,"prev_close":P,"change":P,
- *   "change_pct":F,"ticks":N,"last_ts":MS,"last_id":ID}]}
+ * {"cursor":N,"tz":Z,"symbols":[{"symbol":S,"price":P,"prev_close":P,
+ *   "change":P,"change_pct":F,"day":{"t":MS,"open":P,"high":P,"low":P,
+ *   "close":P,"volume":V,"trades":N,"vwap":P},"ticks":N,"last_ts":MS,
+ *   "last_id":ID}]}
  *
- * prev_close is the close of the symbol's last 1m candle before today's
- * 00:00 UTC, or, for a symbol first traded today, the open of its first
- * candle today; null (with change and change_pct) when it has no candle.
+ * "Today" is the day of the store's zone Z holding the current time.
+ * prev_close is the close of the symbol's last 1d candle before today's,
+ * or, for a symbol first traded today, the open of its first candle
+ * today; null (with change and change_pct) when it has no candle.
  * Both are read from the 1d level (iv 1440), whose close is its last
  * minute's and whose open its first minute's: one row each.
  * change = price - prev_close, exact; change_pct = 100 * change /
  * |prev_close| rounded half away from zero to 2 decimals, so that its sign
- * is change's (null when prev_close is 0).  The answer is cached until the next commit or the
- * next midnight UTC, whichever comes first.
+ * is change's (null when prev_close is 0).  day is today's 1d candle
+ * (null when the symbol has no tick today): one more row.  The answer is
+ * cached until the next commit or the zone's next midnight, whichever
+ * comes first.
  */
 #include "ep.h"
 
-#define DAY_MS		86400000LL
 #define PCT_MAX		900000000000LL	/* hundredths; bigger is null */
 
 static const char sql_prev_close[] =
@@ -45,6 +49,37 @@ symbols_prev_close(struct worker *w, long long id, int64_t day0,
 	*out = sqlite3_column_int64(st, 0);
 	sqlite3_reset(st);
 	return 1;
+}
+
+static const char sql_day[] =
+    "SELECT t, open, high, low, close, volume, trades, notional_hi,"
+    " notional_lo FROM candles WHERE symbol_id = ?1 AND iv = 1440"
+    " AND t = ?2";
+
+/* "day": today's 1d candle, or null.  0 or -1 on error. */
+static int
+symbols_day(struct worker *w, long long id, int64_t day0, int dec,
+    struct buf *jw)
+{
+	sqlite3_stmt	*st;
+	int		 rc;
+
+	st = worker_stmt(w, STMT_DAY, sql_day);
+	if (st == NULL || sqlite3_bind_int64(st, 1, id) != SQLITE_OK ||
+	    sqlite3_bind_int64(st, 2, day0) != SQLITE_OK)
+		return worker_fail(w, "day");
+	jw_key(jw, "day");
+	if ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		jw_obj_open(jw);
+		jw_kv_int(jw, "t", sqlite3_column_int64(st, 0));
+		ep_candle_fields(jw, st, 1, dec);
+		jw_obj_close(jw);
+	} else if (rc == SQLITE_DONE)
+		jw_null(jw);
+	else
+		return worker_fail(w, "day");
+	sqlite3_reset(st);
+	return 0;
 }
 
 /*
@@ -104,6 +139,8 @@ symbols_row(struct worker *w, sqlite3_stmt *st, int64_t day0, struct buf *jw)
 	sqlite3_column_int64(st, 4) > 0 ? jw_price(jw, price, dec) :
 	    jw_null(jw);
 	symbols_change(jw, have, price, prev, dec);
+	if (symbols_day(w, sqlite3_column_int64(st, 0), day0, dec, jw) == -1)
+		return -1;
 	jw_kv_int(jw, "ticks", sqlite3_column_int64(st, 3));
 	jw_kv_int(jw, "last_ts", sqlite3_column_int64(st, 5));
 	jw_kv_int(jw, "last_id", sqlite3_column_int64(st, 4));
@@ -135,20 +172,22 @@ ep_symbols(struct req *req, struct worker *w)
 {
 	struct buf	 jw;
 	long long	 cursor;
-	int64_t		 now = app_now_ms(), day0 = now - now % DAY_MS;
+	int64_t		 now = app_now_ms(), day0, day1;
 
 	buf_init(&jw);
 	if (worker_begin(w, &cursor) == -1)
 		goto dbfail;
+	day0 = tzcal_day(&w->cal, now, &day1);
 	jw_obj_open(&jw);
 	jw_kv_int(&jw, "cursor", cursor);
+	jw_kv_strz(&jw, "tz", w->cal.zone);
 	jw_key(&jw, "symbols");
 	jw_arr_open(&jw);
 	if (symbols_list(w, day0, &jw) == -1 || worker_end(w) == -1)
 		goto dbfail;
 	jw_arr_close(&jw);
 	jw_obj_close(&jw);
-	ep_send(req, w, &jw, day0 + DAY_MS);
+	ep_send(req, w, &jw, day1);
 	return HANDLER_DONE;
 dbfail:
 	buf_free(&jw);

@@ -1,16 +1,20 @@
 /*
- * GET /api/v1/ticks?symbol=S[&since=ID][&from=T][&to=T][&limit=N]
+ * GET /api/v1/ticks?symbol=S[&since=ID][&before=ID][&from=T][&to=T]
+ *                  [&order=asc|desc][&limit=N]
  *
  * {"cursor":N,"symbol":S,"ticks":[{"id":ID,"ts":MS,"price":P,"size":Z}],
  *  "next":ID,"more":BOOL}
  *
- * The symbol's ticks with id > since (default 0) and from <= ts < to
- * (defaults: all time), oldest first by id (the commit order: a late tick
- * comes where it arrived), at most limit (default 100, 1..10000).  next is
- * the id of the last tick listed (since when none); more says whether
- * another page follows: ask again with since=next.  since beyond the
- * cursor is 400; since older than pruned history (meta pruned_through_id)
- * is 410, never a silent gap.
+ * The symbol's ticks with since < id < before (defaults 0 and none) and
+ * from <= ts < to (defaults: all time), by id (the commit order: a late
+ * tick comes where it arrived), oldest first or with order=desc newest
+ * first, at most limit (default 100, 1..10000).  next is the id of the
+ * last tick listed; more says whether another page follows: ask again
+ * with since=next (asc) or before=next (desc).  None listed: next is
+ * since (asc), or before, else cursor + 1 (desc: the same range again).
+ * since beyond the cursor is 400; since older than pruned history (meta
+ * pruned_through_id) is 410, never a silent gap.  before must be above
+ * since; it is checked against neither.
  *
  * With from or to, the scan in id order is bounded first: the ticks in
  * [from, to) lie in candle buckets whose first_id/last_id say the
@@ -27,11 +31,17 @@
 
 #define TICKS_LIMIT_DEFAULT	100
 
-/* +ts: the (symbol_id, id) index, never the ts one plus a sort. */
-static const char sql_ticks[] =
-    "SELECT id, ts, price, size FROM ticks"
-    " WHERE symbol_id = ?1 AND id > ?2 AND id <= ?6"
-    " AND +ts >= ?3 AND +ts < ?4 ORDER BY id LIMIT ?5";
+/*
+ * +ts: the (symbol_id, id) index, never the ts one plus a sort; forwards
+ * or backwards, so that the scan stops after the page.
+ */
+#define TICKS_SELECT							\
+    "SELECT id, ts, price, size FROM ticks"				\
+    " WHERE symbol_id = ?1 AND id > ?2 AND id <= ?6"			\
+    " AND +ts >= ?3 AND +ts < ?4"
+static const char sql_ticks[] = TICKS_SELECT " ORDER BY id LIMIT ?5";
+static const char sql_ticks_desc[] = TICKS_SELECT
+    " ORDER BY id DESC LIMIT ?5";
 
 static const char sql_ticks_range[] =
     "SELECT min(first_id), max(last_id) FROM candles"
@@ -40,11 +50,16 @@ static const char sql_ticks_range[] =
 struct ticks_q {
 	long long	 symbol_id;
 	int		 decimals;
-	int64_t		 since, from, to, limit;
+	int		 desc;
+	int64_t		 since, before, from, to, limit;
 	int64_t		 lo, hi;	/* the ids scanned: (lo, hi] */
+	int64_t		 none;		/* next when none is listed */
 };
 
-/* Narrows (q->lo, q->hi] to the ids [from, to) can hold; 0 or -1. */
+/*
+ * Narrows (q->lo, q->hi] to the ids (since, before) holds and [from, to)
+ * can hold; 0 or -1.
+ */
 static int
 ticks_bounds(struct worker *w, struct ticks_q *q)
 {
@@ -54,10 +69,10 @@ ticks_bounds(struct worker *w, struct ticks_q *q)
 	size_t			 i, n;
 
 	q->lo = q->since;
-	q->hi = INT64_MAX;
+	q->hi = q->before - 1;
 	if (q->from == TS_MIN && q->to == TS_MAX + 1)
 		return 0;
-	n = interval_cover(q->from, q->to, sp);
+	n = interval_cover(&w->cal, q->from, q->to, sp);
 	for (i = 0; i < n; i++) {
 		st = worker_stmt(w, STMT_TICKS_RANGE, sql_ticks_range);
 		if (st == NULL || sqlite3_bind_int64(st, 1, q->symbol_id) ||
@@ -76,7 +91,8 @@ ticks_bounds(struct worker *w, struct ticks_q *q)
 	}
 	if (first - 1 > q->lo)
 		q->lo = first - 1;	/* none: lo > hi = 0, an empty scan */
-	q->hi = last;
+	if (last < q->hi)
+		q->hi = last;
 	return 0;
 }
 
@@ -86,10 +102,11 @@ ticks_list(struct worker *w, const struct ticks_q *q, struct buf *jw)
 {
 	sqlite3_stmt	*st;
 	struct tick	 t = { .decimals = q->decimals };
-	int64_t		 n = 0, next = q->since;
+	int64_t		 n = 0, next = q->none;
 	int		 rc = SQLITE_DONE;
 
-	st = worker_stmt(w, STMT_TICKS, sql_ticks);
+	st = q->desc ? worker_stmt(w, STMT_TICKS_DESC, sql_ticks_desc) :
+	    worker_stmt(w, STMT_TICKS, sql_ticks);
 	if (st == NULL || sqlite3_bind_int64(st, 1, q->symbol_id) ||
 	    sqlite3_bind_int64(st, 2, q->lo) ||
 	    sqlite3_bind_int64(st, 3, q->from) ||
@@ -163,13 +180,20 @@ ep_ticks(struct req *req, struct worker *w)
 	long long		 cursor;
 	int			 rc;
 
+	q.desc = p->desc;
 	q.since = p->present & PBIT(P_SINCE) ? p->since : 0;
+	q.before = p->present & PBIT(P_BEFORE) ? p->before : INT64_MAX;
 	q.from = p->present & PBIT(P_FROM) ? p->from : TS_MIN;
 	q.to = p->present & PBIT(P_TO) ? p->to : TS_MAX + 1;
 	q.limit = p->present & PBIT(P_LIMIT) ? p->limit : TICKS_LIMIT_DEFAULT;
 	if (q.from >= q.to) {
 		reply_error(req, HTTP_BAD_REQUEST, "bad_value",
 		    "from must be before to");
+		return HANDLER_DONE;
+	}
+	if (q.before <= q.since) {
+		reply_error(req, HTTP_BAD_REQUEST, "bad_value",
+		    "before must be above since");
 		return HANDLER_DONE;
 	}
 	buf_init(&jw);
@@ -180,6 +204,8 @@ ep_ticks(struct req *req, struct worker *w)
 		worker_end(w);
 		return HANDLER_DONE;
 	}
+	q.none = !q.desc ? q.since : p->present & PBIT(P_BEFORE) ? q.before :
+	    cursor + 1;
 	jw_obj_open(&jw);
 	jw_kv_int(&jw, "cursor", cursor);
 	jw_kv_strz(&jw, "symbol", p->symbol);

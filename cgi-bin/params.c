@@ -32,6 +32,8 @@ static enum http_status	p_time(struct params *, enum param, const char *,
 			    size_t, struct param_error *);
 static enum http_status	p_interval(struct params *, enum param,
 			    const char *, size_t, struct param_error *);
+static enum http_status	p_order(struct params *, enum param, const char *,
+			    size_t, struct param_error *);
 
 #define P_INT(n, lo, hi, f) { n, p_int, lo, hi, offsetof(struct params, f) }
 #define P_TIME(n, f) { n, p_time, TS_MIN, TS_MAX, offsetof(struct params, f) }
@@ -46,6 +48,8 @@ static const struct param_def params[P__MAX] = {
 	[P_INTERVAL] = { "interval", p_interval, 0, 0, 0 },
 	[P_TIMEOUT] = P_INT("timeout", 0, 3600, timeout),
 	[P_LAST_EVENT_ID] = P_INT("last_event_id", 0, INT64_MAX, last_event_id),
+	[P_BEFORE] = P_INT("before", 1, INT64_MAX, before),
+	[P_ORDER] = { "order", p_order, 0, 0, 0 },
 };
 
 
@@ -133,13 +137,26 @@ p_interval(struct params *out, enum param p, const char *v, size_t n,
 {
 	enum interval iv;
 
-	/* The rollups 30m, 4h and 1w are stored but not served yet. */
-	if (interval_by_name(v, n, &iv) == 0 && intervals[iv].api) {
+	if (interval_by_name(v, n, &iv) == 0) {
 		out->interval = iv;
 		return HTTP_OK;
 	}
 	return param_reject(err, "bad_value", "%s must be one of 1m 5m 15m "
-	    "1h 1d", params[p].name);
+	    "30m 1h 4h 1d 1w", params[p].name);
+}
+
+static enum http_status
+p_order(struct params *out, enum param p, const char *v, size_t n,
+    struct param_error *err)
+{
+	if (n == 3 && memcmp(v, "asc", 3) == 0)
+		out->desc = 0;
+	else if (n == 4 && memcmp(v, "desc", 4) == 0)
+		out->desc = 1;
+	else
+		return param_reject(err, "bad_value", "%s must be asc or desc",
+		    params[p].name);
+	return HTTP_OK;
 }
 
 /* Names are echoed only when short and plain, never raw client bytes. */

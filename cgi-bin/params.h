@@ -30,6 +30,8 @@ enum param {
 	P_INTERVAL,
 	P_TIMEOUT,
 	P_LAST_EVENT_ID,
+	P_BEFORE,
+	P_ORDER,
 	P__MAX
 };
 #define PBIT(p)		(1u << (p))
@@ -42,9 +44,11 @@ struct params {
 	int64_t		 from;
 	int64_t		 to;
 	int64_t		 limit;
-	enum interval	 interval;		/* an intervals[] with .api */
+	enum interval	 interval;
 	int64_t		 timeout;
 	int64_t		 last_event_id;
+	int64_t		 before;
+	int		 desc;			/* order=desc */
 };
 
 /* Rejections carry an error code for the JSON object and a message. */

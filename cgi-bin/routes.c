@@ -14,8 +14,9 @@ const struct route routes[ROUTE__MAX] = {
 	    ROUTE_DB | ROUTE_CACHED, DEPS_ALL },
 	[R_QUOTES] = { R_QUOTES, "quotes", ep_quotes, SYMS, 0,
 	    ROUTE_DB | ROUTE_CACHED, DEPS_SYMBOLS },
-	[R_TICKS] = { R_TICKS, "ticks", ep_ticks, SYM | PBIT(P_SINCE) | RANGE,
-	    SYM, ROUTE_DB | ROUTE_CACHED, DEPS_SYMBOL },
+	[R_TICKS] = { R_TICKS, "ticks", ep_ticks, SYM | PBIT(P_SINCE) | RANGE |
+	    PBIT(P_BEFORE) | PBIT(P_ORDER), SYM, ROUTE_DB | ROUTE_CACHED,
+	    DEPS_SYMBOL },
 	[R_CANDLES] = { R_CANDLES, "candles", ep_candles,
 	    SYM | PBIT(P_INTERVAL) | RANGE, SYM, ROUTE_DB | ROUTE_CACHED,
 	    DEPS_SYMBOL },

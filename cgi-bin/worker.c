@@ -95,6 +95,35 @@ worker_ready(struct worker *w)
 	return 0;
 }
 
+/* The store's zone into w->cal, in the open transaction; 0 or -1. */
+static int
+worker_zone(struct worker *w)
+{
+	sqlite3_stmt	*st;
+	const char	*z;
+	char		 err[DB_ERRSZ];
+
+	st = worker_stmt(w, STMT_ZONE,
+	    "SELECT value FROM settings WHERE key = 'tz'");
+	if (st == NULL || sqlite3_step(st) != SQLITE_ROW ||
+	    (z = (const char *)sqlite3_column_text(st, 0)) == NULL)
+		return worker_fail(w, "zone");
+	if (strcmp(z, w->cal.zone) != 0) {
+		if (db_zone_check(z, cfg.tz, err) != 0) {
+			log_warnx("%s: %s", cfg.db_path, err);
+			snprintf(w->dberr, sizeof(w->dberr), "database %s",
+			    err);
+			w->dbst = DB_WRONG_ZONE;
+			sqlite3_reset(st);
+			sqlite3_exec(w->db, "ROLLBACK", NULL, NULL, NULL);
+			return -1;
+		}
+		(void)tzcal_init(&w->cal, z);
+	}
+	sqlite3_reset(st);
+	return 0;
+}
+
 int
 worker_begin(struct worker *w, long long *cursor)
 {
@@ -102,7 +131,7 @@ worker_begin(struct worker *w, long long *cursor)
 		return worker_fail(w, "begin");
 	if (db_max_tick_id(w->db, cursor) == -1)
 		return worker_fail(w, "cursor");
-	return 0;
+	return worker_zone(w);
 }
 
 int

@@ -40,6 +40,10 @@ enum stmt_slot {
 	STMT_TICKS_RANGE,
 	STMT_TOKEN_SYMBOL,
 	STMT_PRUNED,
+	STMT_TICKS_DESC,
+	STMT_CANDLES_MORE,
+	STMT_DAY,
+	STMT_ZONE,
 	STMT_SLOT__MAX
 };
 
@@ -49,6 +53,7 @@ struct worker {
 	sqlite3_stmt	*st[STMT_SLOT__MAX];
 	long long	 data_version;		/* as worker_ready() read it */
 	struct memo	 memo;
+	struct tzcal	 cal;			/* the store's zone (worker_begin) */
 	enum db_status	 dbst;			/* why db is NULL */
 	char		 dberr[DB_ERRSZ + 32];	/* for the 503 message */
 };
@@ -67,7 +72,10 @@ sqlite3_stmt	*worker_stmt(struct worker *, enum stmt_slot, const char *sql);
 
 /*
  * BEGIN a read transaction and read the cursor in it (db_max_tick_id), so
- * the data that follows is consistent with the cursor.  0 or -1.
+ * the data that follows is consistent with the cursor, and the store's
+ * trading zone into w->cal.  0, or -1 with dbst/dberr set and no
+ * transaction left open: an SQL error (worker_fail()), or a zone this
+ * system does not know or other than TICKFEED_TZ (DB_WRONG_ZONE).
  */
 int		 worker_begin(struct worker *, long long *cursor);
 /* COMMIT (ends the read transaction).  0 or -1. */

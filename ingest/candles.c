@@ -10,10 +10,17 @@
  * A stored tick has a smaller id than any of the batch's: ties in ts keep
  * the stored open and take the batch's close.
  */
+/*
+ * The notional's parts add with truncated / and % (C's and SQLite's), so
+ * that a = (a / b) * b + a % b holds for lo + excluded.lo, which stays
+ * below 2 * 10^18; a NULL (unknown) notional stays NULL.
+ */
 static const char candles_upsert_sql[] =
     "INSERT INTO candles (symbol_id, iv, t, open, high, low, close, volume,"
-    " trades, open_ts, close_ts, first_id, last_id)"
-    " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13)"
+    " trades, open_ts, close_ts, first_id, last_id, notional_hi,"
+    " notional_lo)"
+    " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14,"
+    " ?15)"
     " ON CONFLICT (symbol_id, iv, t) DO UPDATE SET"
     " open = CASE WHEN excluded.open_ts < open_ts THEN excluded.open"
     "   ELSE open END,"
@@ -26,12 +33,17 @@ static const char candles_upsert_sql[] =
     " volume = volume + excluded.volume,"
     " trades = trades + excluded.trades,"
     " first_id = min(first_id, excluded.first_id),"
-    " last_id = max(last_id, excluded.last_id)";
+    " last_id = max(last_id, excluded.last_id),"
+    " notional_hi = notional_hi + excluded.notional_hi +"
+    "   (notional_lo + excluded.notional_lo) / 1000000000000000000,"
+    " notional_lo = (notional_lo + excluded.notional_lo) %"
+    "   1000000000000000000";
 
 int
-candles_init(struct candles *c, sqlite3 *db)
+candles_init(struct candles *c, sqlite3 *db, struct tzcal *cal)
 {
 	memset(c, 0, sizeof(*c));
+	c->cal = cal;
 	if (sqlite3_prepare_v3(db, candles_upsert_sql, -1,
 	    SQLITE_PREPARE_PERSISTENT, &c->upsert, NULL) != SQLITE_OK)
 		return -1;
@@ -125,6 +137,7 @@ candles_merge(struct candles *c, const struct candle *r)
 		m->first_id = r->first_id < m->first_id ? r->first_id :
 		    m->first_id;
 		m->last_id = r->last_id > m->last_id ? r->last_id : m->last_id;
+		m->notional += r->notional;
 		return 0;
 	}
 	c->index[s] = (uint32_t)c->nrows + 1;
@@ -136,36 +149,41 @@ int
 candles_add(struct candles *c, int64_t symbol_id, int64_t ts, int64_t price,
     int64_t size, int64_t id)
 {
-	const struct candle r = { symbol_id, interval_start(IV_1M, ts),
-	    price, price, price, price, size, 1, ts, ts, id, id, IV_1M };
+	const struct candle r = { (__int128)price * size, symbol_id,
+	    interval_start(IV_1M, ts), price, price, price, price, size, 1,
+	    ts, ts, id, id, IV_1M };
 
 	return candles_merge(c, &r);
 }
 
 /*
- * Level iv from level iv - 1, whose rows are [from, to): the levels lie
- * one after the other in rows[].  Rows of one level are disjoint in time,
- * so their open_ts (and close_ts) never tie.
+ * Each level from the level below it (1d from 1m outside UTC): the levels
+ * lie one after the other in rows[], level iv in [lv_from[iv], lv_to[iv]).
+ * Rows of one level are disjoint in time, so their open_ts (and close_ts)
+ * never tie.
  */
 int
 candles_rollup(struct candles *c)
 {
 	struct candle	r;
-	size_t		from = 0, to = c->nrows, i;
-	int		iv;
+	size_t		i;
+	int		iv, src;
 
 	if (c->rolled)
 		return 0;
+	c->lv_from[IV_1M] = 0;
+	c->lv_to[IV_1M] = c->nrows;
 	for (iv = IV_1M + 1; iv < IV__MAX; iv++) {
-		for (i = from; i < to; i++) {
+		src = iv == IV_1D && !c->cal->utc ? IV_1M : iv - 1;
+		c->lv_from[iv] = c->nrows;
+		for (i = c->lv_from[src]; i < c->lv_to[src]; i++) {
 			r = c->rows[i];
 			r.iv = (enum interval)iv;
-			r.t = interval_start(r.iv, r.t);
+			r.t = interval_bucket(c->cal, r.iv, r.t, NULL);
 			if (candles_merge(c, &r) == -1)
 				return -1;
 		}
-		from = to;
-		to = c->nrows;
+		c->lv_to[iv] = c->nrows;
 	}
 	c->rolled = 1;
 	return 0;
@@ -186,7 +204,8 @@ candles_flush(struct candles *c)
 		const int64_t v[] = { r->symbol_id, intervals[r->iv].minutes,
 		    r->t, r->open, r->high, r->low, r->close, r->volume,
 		    r->trades, r->open_ts, r->close_ts, r->first_id,
-		    r->last_id };
+		    r->last_id, (int64_t)(r->notional / NOTIONAL_SPLIT),
+		    (int64_t)(r->notional % NOTIONAL_SPLIT) };
 		if (bind_int64s(st, v, BIND_N(v)) != SQLITE_OK ||
 		    sqlite3_step(st) != SQLITE_DONE)
 			rc = -1;

@@ -6,15 +6,58 @@
  * leads to) above the database's version, each in its own transaction
  * (BEGIN IMMEDIATE: it waits for a running writer's batch, and readers
  * see the old version or the new, never a half).  002 takes a version 1
- * store to 2: the candles of every interval (docs/store.md).
+ * store to 2: the candles of every interval; 003 to 3: the candles'
+ * notional and the store's trading zone (docs/store.md).  The scripts
+ * may call the SQL functions of sqlfn.h.
  */
 #include <stdio.h>
+#include <string.h>
 #include <sys/stat.h>
 
 #include "db.h"
 #include "ingest.h"
 #include "log.h"
 #include "migrate_sql.h"
+#include "sqlfn.h"
+
+/*
+ * A new store (no candle yet) takes TICKFEED_TZ as its zone; an existing
+ * one must have it (db_zone_check), and its zone must be known here.
+ */
+static int
+ingest_db_zone(sqlite3 *db, const struct ingest_config *cfg)
+{
+	sqlite3_stmt	*st = NULL;
+	char		 zone[TZ_NAME_MAX + 1], err[DB_ERRSZ];
+	int		 rc = -1;
+
+	if (db_zone(db, zone) == -1) {
+		log_warnx("%s: cannot read its zone: %s", cfg->db_path,
+		    sqlite3_errmsg(db));
+		return -1;
+	}
+	if (cfg->tz == NULL || strcmp(cfg->tz, zone) == 0 ||
+	    !tzcal_known(cfg->tz))
+		goto check;
+	if (sqlite3_prepare_v2(db, "UPDATE settings SET value = ?1 WHERE "
+	    "key = 'tz' AND NOT EXISTS (SELECT 1 FROM candles)", -1, &st,
+	    NULL) != SQLITE_OK ||
+	    sqlite3_bind_text(st, 1, cfg->tz, -1, SQLITE_STATIC) != SQLITE_OK ||
+	    sqlite3_step(st) != SQLITE_DONE) {
+		log_warnx("%s: %s", cfg->db_path, sqlite3_errmsg(db));
+		goto out;
+	}
+	if (sqlite3_changes(db) == 1)
+		strcpy(zone, cfg->tz);
+check:
+	if (db_zone_check(zone, cfg->tz, err) != 0)
+		log_warnx("%s: %s", cfg->db_path, err);
+	else
+		rc = 0;
+out:
+	sqlite3_finalize(st);
+	return rc;
+}
 
 sqlite3 *
 ingest_db_open(const struct ingest_config *cfg)
@@ -24,6 +67,10 @@ ingest_db_open(const struct ingest_config *cfg)
 
 	if (db_open(cfg->db_path, DB_READWRITE, &db, err) != DB_OK) {
 		log_warnx("%s", err);
+		return NULL;
+	}
+	if (ingest_db_zone(db, cfg) == -1) {
+		sqlite3_close(db);
 		return NULL;
 	}
 	return db;
@@ -92,10 +139,12 @@ migrate_apply(sqlite3 *db, long long *v)
 int
 cmd_migrate(const struct ingest_config *cfg)
 {
+	struct tzcal	 cal;
 	sqlite3		*db = NULL;
 	long long	 v = 0;
 	int		 ex = INGEST_EXIT_DB;
 
+	(void)tzcal_init(&cal, TZ_DEFAULT);	/* a store before 3 is UTC */
 	if (sqlite3_open_v2(cfg->db_path, &db, SQLITE_OPEN_READWRITE, NULL) !=
 	    SQLITE_OK || migrate_version(db, &v) == -1) {
 		log_warnx("%s: %s", cfg->db_path, db != NULL ?
@@ -103,6 +152,10 @@ cmd_migrate(const struct ingest_config *cfg)
 		goto out;
 	}
 	sqlite3_busy_timeout(db, DB_BUSY_TIMEOUT_MS);
+	if (sqlfn_register(db, &cal) == -1) {
+		log_warnx("%s: %s", cfg->db_path, sqlite3_errmsg(db));
+		goto out;
+	}
 	if (v == 0) {
 		log_warnx("%s: not a tickfeed database (create one with "
 		    "tickfeed-ingest --db PATH init)", cfg->db_path);

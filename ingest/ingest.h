@@ -30,12 +30,14 @@ enum ingest_cmd {
 	CMD_PRUNE,
 	CMD_INIT,
 	CMD_MIGRATE,
+	CMD_SET_TZ,
 	CMD__MAX
 };
 
 struct ingest_config {
 	enum ingest_cmd	 cmd;
 	const char	*db_path;
+	const char	*tz;		/* TICKFEED_TZ; NULL when unset */
 	int		 verbose, quiet;
 	int		 format;	/* enum src_format, -1 = guess */
 	int		 follow;
@@ -60,7 +62,11 @@ struct ingest_config {
 /* Set by SIGINT/SIGTERM: finish the line, commit, leave. */
 extern volatile sig_atomic_t ingest_stop;
 
-/* Opens the configured database read-write; NULL after logging why. */
+/*
+ * Opens the configured database read-write; NULL after logging why.  A
+ * new (empty) store takes TICKFEED_TZ as its zone; an existing one must
+ * have that zone already (set-tz changes it).
+ */
 sqlite3	*ingest_db_open(const struct ingest_config *);
 /* Stores or refuses every line of path ("-" = stdin) through w. */
 enum import_rc {
@@ -90,5 +96,6 @@ int	cmd_simulate(const struct ingest_config *);
 int	cmd_prune(const struct ingest_config *);
 int	cmd_init(const struct ingest_config *);
 int	cmd_migrate(const struct ingest_config *);
+int	cmd_set_tz(const struct ingest_config *, const char *zone);
 
 #endif

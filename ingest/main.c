@@ -17,6 +17,7 @@
 #include "log.h"
 #include "src.h"
 #include "timeutil.h"
+#include "tzcal.h"
 #include "valid.h"
 
 static const char *const cmd_names[CMD__MAX] = {
@@ -25,6 +26,7 @@ static const char *const cmd_names[CMD__MAX] = {
 	[CMD_PRUNE] = "prune",
 	[CMD_INIT] = "init",
 	[CMD_MIGRATE] = "migrate",
+	[CMD_SET_TZ] = "set-tz",
 };
 
 #define ALL	((1u << CMD__MAX) - 1)
@@ -82,8 +84,12 @@ usage(FILE *fp)
 "           [--step-ms MS] [--print csv|ndjson] [--batch N] [--flush-ms M]\n"
 "       tickfeed-ingest [--db PATH] prune --older-than DAYS\n"
 "       tickfeed-ingest [--db PATH] init | migrate\n"
+"       tickfeed-ingest [--db PATH] set-tz ZONE  the store's trading zone\n"
 "\n"
 "--db defaults to $TICKFEED_DB, else %s.\n"
+"$TICKFEED_TZ (a tz database name, e.g. America/New_York) is the zone of\n"
+"a store created now; an existing store must have it already (set-tz\n"
+"changes a store's zone and rebuilds its daily and weekly candles).\n"
 "Formats: CSV with a header (symbol,ts,price[,size][,seq], any order) or\n"
 "NDJSON objects with the same keys; told by extension or by sniffing.\n"
 "An integer ts is in ms (--ts-unit: s, us, ns; us and ns are cut to ms);\n"
@@ -192,10 +198,11 @@ set_option(struct ingest_config *cfg, int o, const char *a)
 static void
 config_defaults(struct ingest_config *cfg)
 {
-	const char *env = getenv("TICKFEED_DB");
+	const char *env = getenv("TICKFEED_DB"), *tz = getenv("TICKFEED_TZ");
 
 	memset(cfg, 0, sizeof(*cfg));
 	cfg->db_path = env != NULL && *env != '\0' ? env : DB_DEFAULT_PATH;
+	cfg->tz = tz != NULL && *tz != '\0' ? tz : NULL;
 	cfg->format = -1;
 	cfg->print = -1;
 	cfg->flush_ms = 100;
@@ -259,7 +266,10 @@ parse_args(int argc, char **argv, struct ingest_config *cfg,
 static int
 check_operands(const struct ingest_config *cfg, int nfiles)
 {
-	if (cfg->cmd != CMD_IMPORT && nfiles > 0)
+	if (cfg->cmd == CMD_SET_TZ && nfiles != 1)
+		return usage_error("set-tz takes one ZONE (e.g. UTC, "
+		    "America/New_York)");
+	if (cfg->cmd != CMD_IMPORT && cfg->cmd != CMD_SET_TZ && nfiles > 0)
 		return usage_error("%s takes no file operands",
 		    cmd_names[cfg->cmd]);
 	if (cfg->cmd == CMD_PRUNE && cfg->older_than < 0)
@@ -309,6 +319,7 @@ main(int argc, char **argv)
 	int			rc, nfiles;
 
 	defensive_setup();
+	tzcal_setup();
 	config_defaults(&cfg);
 	if ((rc = parse_args(argc, argv, &cfg, seen)) != -1)
 		return rc;
@@ -321,6 +332,7 @@ main(int argc, char **argv)
 	case CMD_PRUNE: return cmd_prune(&cfg);
 	case CMD_INIT: return cmd_init(&cfg);
 	case CMD_MIGRATE: return cmd_migrate(&cfg);
+	case CMD_SET_TZ: return cmd_set_tz(&cfg, argv[optind]);
 	default: break;
 	}
 	if (cfg.spool != NULL)

@@ -16,6 +16,7 @@ enum writer_stmt {
 	W_SYM_INSERT,
 	W_SYM_SELECT,
 	W_SYM_UPDATE,
+	W_ZONE,
 	W_STMT__MAX
 };
 
@@ -45,6 +46,7 @@ static const char *const writer_sql[W_STMT__MAX] = {
 	    " last_ts = max(last_ts, ?4),"
 	    " seq_id = max(seq_id, ?8)"
 	    " WHERE id = ?1",
+	[W_ZONE] = "SELECT value FROM settings WHERE key = 'tz'",
 };
 
 /* A symbol known to this writer, and what the open batch did to it. */
@@ -72,6 +74,7 @@ struct writer {
 	size_t		*touched;	/* syms with added > 0 */
 	size_t		 ntouched;
 	struct candles	 candles;
+	struct tzcal	 cal;		/* the store's zone, read in each batch */
 	/* The open batch's counts, credited to *owner only once it commits. */
 	struct ingest_stats *owner;
 	long long	 b_stored, b_duplicate;
@@ -100,7 +103,8 @@ writer_new(sqlite3 *db, size_t batch)
 			writer_fail(w, "prepare");
 			goto fail;
 		}
-	if (candles_init(&w->candles, db) == -1) {
+	(void)tzcal_init(&w->cal, TZ_DEFAULT);
+	if (candles_init(&w->candles, db, &w->cal) == -1) {
 		writer_fail(w, "prepare");
 		goto fail;
 	}
@@ -358,6 +362,31 @@ writer_sym_flush(struct writer *w)
 }
 
 /*
+ * The store's zone, read in the batch's transaction: set-tz may have
+ * changed it (and rebuilt the days) since the last batch.  0 or -1.
+ */
+static int
+writer_zone(struct writer *w)
+{
+	sqlite3_stmt	*st = w->st[W_ZONE];
+	const char	*z;
+	int		 rc = -1;
+
+	if (sqlite3_step(st) != SQLITE_ROW ||
+	    (z = (const char *)sqlite3_column_text(st, 0)) == NULL) {
+		sqlite3_reset(st);
+		return writer_fail(w, writer_sql[W_ZONE]);
+	}
+	if (strcmp(z, w->cal.zone) == 0 || tzcal_init(&w->cal, z) == 0)
+		rc = 0;
+	else
+		log_warnx("database: its trading zone '%.64s' is not in this "
+		    "system's tz database", z);
+	sqlite3_reset(st);
+	return rc;
+}
+
+/*
  * The write lock is taken here, not when the batch opens: a feed that
  * waits flush_ms for more ticks holds it only while it writes, so prune,
  * migrate or another import get their turn.
@@ -372,6 +401,8 @@ writer_commit(struct writer *w)
 	if (writer_exec(w, W_BEGIN) == -1)
 		goto fail;
 	w->in_txn = 1;
+	if (writer_zone(w) == -1)
+		goto fail;
 	for (i = 0; i < w->nbuf; i++)
 		if (writer_store(w, &w->buf[i]) == -1)
 			goto fail;

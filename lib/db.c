@@ -12,6 +12,7 @@ static const char *const db_status_codes[DB_STATUS__MAX] = {
 	[DB_UNREADABLE] = "db_unreadable",
 	[DB_NOT_A_DATABASE] = "db_corrupt",
 	[DB_WRONG_VERSION] = "db_version",
+	[DB_WRONG_ZONE] = "db_zone",
 	[DB_ERROR] = "db_error",
 };
 
@@ -73,6 +74,44 @@ db_meta_get(sqlite3 *db, const char *key, long long dflt, long long *out)
 		*out = sqlite3_column_int64(st, 0);
 	sqlite3_finalize(st);
 	return rc == SQLITE_ROW || rc == SQLITE_DONE ? 0 : -1;
+}
+
+int
+db_zone(sqlite3 *db, char *zone)
+{
+	sqlite3_stmt	*st;
+	const char	*v;
+	int		 rc = -1;
+
+	if (sqlite3_prepare_v2(db, "SELECT value FROM settings WHERE key = "
+	    "'tz'", -1, &st, NULL) != SQLITE_OK)
+		return -1;
+	if (sqlite3_step(st) == SQLITE_ROW &&
+	    (v = (const char *)sqlite3_column_text(st, 0)) != NULL &&
+	    strlen(v) <= TZ_NAME_MAX) {
+		strcpy(zone, v);
+		rc = 0;
+	}
+	sqlite3_finalize(st);
+	return rc;
+}
+
+int
+db_zone_check(const char *zone, const char *want, char *err)
+{
+	if (!tzcal_known(zone)) {
+		snprintf(err, DB_ERRSZ, "its trading zone '%s' is not in this "
+		    "system's tz database (install tzdata, or run "
+		    "tickfeed-ingest --db PATH set-tz ZONE)", zone);
+		return DB_WRONG_ZONE;
+	}
+	if (want != NULL && *want != '\0' && strcmp(want, zone) != 0) {
+		snprintf(err, DB_ERRSZ, "its trading zone is %s, TICKFEED_TZ "
+		    "says %.64s: run tickfeed-ingest --db PATH set-tz %.64s, "
+		    "or unset TICKFEED_TZ", zone, want, want);
+		return DB_WRONG_ZONE;
+	}
+	return 0;
 }
 
 /* Maps an SQLite error met while opening or first reading to our reasons. */

@@ -10,7 +10,9 @@
 #include <stddef.h>
 #include <sqlite3.h>
 
-#define DB_SCHEMA_VERSION	2
+#include "tzcal.h"
+
+#define DB_SCHEMA_VERSION	3
 #define DB_DEFAULT_PATH		"/var/lib/tickfeed/ticks.db"
 #define DB_BUSY_TIMEOUT_MS	10000
 #define DB_ERRSZ		256
@@ -28,6 +30,7 @@ enum db_status {
 	DB_UNREADABLE,		/* permissions, I/O */
 	DB_NOT_A_DATABASE,	/* truncated, foreign or corrupt file */
 	DB_WRONG_VERSION,	/* user_version differs */
+	DB_WRONG_ZONE,		/* its trading zone: unknown, or not TICKFEED_TZ */
 	DB_ERROR,		/* anything else */
 	DB_STATUS__MAX
 };
@@ -53,5 +56,18 @@ int		db_max_tick_id(sqlite3 *db, long long *out);
 /* Reads an integer from the meta table; 0 and *out = dflt when missing. */
 int		db_meta_get(sqlite3 *db, const char *key, long long dflt,
 		    long long *out);
+
+/*
+ * The store's trading zone (settings 'tz') into zone[TZ_NAME_MAX + 1].
+ * 0, or -1 on SQL error (no such row, or a value too long, counts as one).
+ */
+int		db_zone(sqlite3 *db, char *zone);
+
+/*
+ * Checks a store's zone for use: known to this system's tz database, and
+ * the same as want (TICKFEED_TZ) when want is not NULL or empty.  0, or
+ * DB_WRONG_ZONE with a message saying what to do in err[DB_ERRSZ].
+ */
+int		db_zone_check(const char *zone, const char *want, char *err);
 
 #endif

@@ -117,3 +117,28 @@ price_format(int64_t v, int decimals, char *buf)
 	buf[n] = '\0';
 	return n;
 }
+
+int
+price_vwap(int64_t hi, int64_t lo, int64_t volume, int decimals, int64_t *out)
+{
+	__int128	num, den, q, r, unit = 1;
+	int		i;
+
+	if (volume <= 0)
+		return -1;
+	if (decimals < 0)
+		decimals = 0;
+	for (i = decimals; i < PRICE_DECIMALS; i++)
+		unit *= 10;
+	num = (__int128)hi * 1000000000000000000LL + lo;
+	den = (__int128)volume * unit;
+	q = num / den;
+	r = num % den;
+	if (2 * (r < 0 ? -r : r) >= den)
+		q += num < 0 ? -1 : 1;
+	q *= unit;
+	if (q > INT64_MAX || q < INT64_MIN)
+		return -1;
+	*out = (int64_t)q;
+	return 0;
+}

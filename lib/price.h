@@ -42,6 +42,15 @@ const char	*price_strerror(enum price_err);
  */
 size_t		price_format(int64_t v, int decimals, char *buf);
 
+/*
+ * The volume-weighted average price of a candle: notional (the sum of
+ * price * size, scaled like a price: hi * 10^18 + lo) / volume, rounded
+ * half away from zero to `decimals` (0..8), scaled.  0 and *out, or -1
+ * when volume is not above 0 (or the result leaves int64).
+ */
+int		price_vwap(int64_t hi, int64_t lo, int64_t volume, int decimals,
+		    int64_t *out);
+
 /* Decimals v needs to be printed without loss (0..8). */
 int		price_decimals_needed(int64_t v);
 

@@ -1,4 +1,4 @@
--- tickfeed schema, version 2.  The only place DDL lives (see lib/db.c for
+-- tickfeed schema, version 3.  The only place DDL lives (see lib/db.c for
 -- the version check and sql/migrate/ for later changes).
 --
 -- Prices are exact: an INTEGER scaled by 10^8 (PRICE_SCALE in lib/price.h),
@@ -38,13 +38,21 @@ CREATE INDEX ticks_symbol_id ON ticks (symbol_id, id);
 
 -- OHLCV per symbol, interval and bucket: every level of lib/interval.c
 -- (iv = its length in minutes: 1 5 15 30 60 240 1440 10080), maintained
--- in the same transaction as the ticks.  t is the bucket's start, ms, UTC
--- (1w: Monday 00:00).  Open is the tick with the smallest (ts, id), close
+-- in the same transaction as the ticks.  t is the bucket's start, ms
+-- since the epoch: intraday levels UTC-aligned, 1d at local midnight and
+-- 1w at Monday's local midnight of the store's zone (settings 'tz'; a
+-- day lasts 23 or 25 hours across a DST change, so 1440 is a name, not
+-- a length there).  Open is the tick with the smallest (ts, id), close
 -- the one with the largest; open_ts/close_ts are their times, so a late
 -- tick amends its buckets at every level correctly, and each level equals
 -- the aggregation of its 1-minute rows.  first_id/last_id are the smallest
 -- and largest tick id in the bucket: they bound the id range a time-range
--- tick query scans.  Kept when ticks are pruned.
+-- tick query scans.  notional_hi * 10^18 + notional_lo is the exact sum
+-- of price * size over the bucket's ticks (price scaled by 10^8, as
+-- ticks.price), which overflows one INTEGER: |notional_lo| < 10^18, of
+-- either sign; NULL when unknown (a bucket of a schema-2 store whose
+-- ticks had been pruned when it was migrated).  VWAP = notional / volume.
+-- Kept when ticks are pruned.
 CREATE TABLE candles (
     symbol_id  INTEGER NOT NULL REFERENCES symbols(id),
     iv         INTEGER NOT NULL,      -- interval length, minutes
@@ -59,6 +67,8 @@ CREATE TABLE candles (
     close_ts   INTEGER NOT NULL,
     first_id   INTEGER NOT NULL,
     last_id    INTEGER NOT NULL,
+    notional_hi INTEGER,
+    notional_lo INTEGER,
     PRIMARY KEY (symbol_id, iv, t)
 ) WITHOUT ROWID;
 
@@ -88,6 +98,15 @@ CREATE TABLE meta (
 INSERT INTO meta (key, value) VALUES ('pruned_through_id', 0), ('pruned_before_ts', 0),
     ('epoch', max(1, random() & 0x7fffffffffffffff));
 
-PRAGMA user_version = 2;
+-- The store's settings, as text: 'tz', its trading zone, a name of the
+-- tz database: where its 1d and 1w candles start.  Changed only by
+-- `tickfeed-ingest set-tz`, which rebuilds those candles with it.
+CREATE TABLE settings (
+    key    TEXT PRIMARY KEY,
+    value  TEXT NOT NULL
+) WITHOUT ROWID;
+INSERT INTO settings (key, value) VALUES ('tz', 'UTC');
+
+PRAGMA user_version = 3;
 
 COMMIT;

@@ -4,7 +4,8 @@
 -- candles at every level) are computed here in SQL: the 1m rows from the
 -- ticks, the longer levels from the 1m rows as sql/migrate/002 does (the
 -- aggregation schema 1 ran at every read), so the golden answers for
--- every interval are the ones derived from 1m rows.
+-- every interval are the ones derived from 1m rows.  The notional (for
+-- vwap) is small here: one INTEGER holds it, split as the store keeps it.
 BEGIN;
 INSERT INTO symbols (id, symbol, decimals) VALUES
   (1, 'AAPL', 2), (2, 'MSFT', 2), (3, 'BRK.A', 0), (4, 'EURUSD', 5),
@@ -29,28 +30,31 @@ INSERT INTO ticks (symbol_id, ts, price, size, nkey) VALUES
   (2, 1704326400000, 37100000000, 10, 3),
   (1, 1704326460000, 19000000000, 1, 9);
 INSERT INTO candles (symbol_id, iv, t, open, high, low, close, volume, trades,
-  open_ts, close_ts, first_id, last_id)
+  open_ts, close_ts, first_id, last_id, notional_hi, notional_lo)
 SELECT symbol_id, 1, m,
   (SELECT price FROM ticks x WHERE x.symbol_id = g.symbol_id
      AND x.ts - x.ts % 60000 = m ORDER BY ts, id LIMIT 1),
   max(price), min(price),
   (SELECT price FROM ticks x WHERE x.symbol_id = g.symbol_id
      AND x.ts - x.ts % 60000 = m ORDER BY ts DESC, id DESC LIMIT 1),
-  sum(size), count(*), min(ts), max(ts), min(id), max(id)
+  sum(size), count(*), min(ts), max(ts), min(id), max(id),
+  sum(price * size) / 1000000000000000000, sum(price * size) % 1000000000000000000
 FROM (SELECT *, ts - ts % 60000 AS m FROM ticks) AS g
 GROUP BY symbol_id, m;
 WITH lv (iv, len, off) AS (VALUES (5, 300000, 0), (15, 900000, 0),
     (30, 1800000, 0), (60, 3600000, 0), (240, 14400000, 0),
     (1440, 86400000, 0), (10080, 604800000, 345600000))
 INSERT INTO candles (symbol_id, iv, t, open, high, low, close, volume,
-    trades, open_ts, close_ts, first_id, last_id)
+    trades, open_ts, close_ts, first_id, last_id, notional_hi, notional_lo)
 SELECT g.symbol_id, g.iv, g.b, o.open, g.hi, g.lo, c.close, g.vol, g.n,
-    o.open_ts, c.close_ts, g.f, g.l
+    o.open_ts, c.close_ts, g.f, g.l, g.nt / 1000000000000000000,
+    g.nt % 1000000000000000000
 FROM (SELECT m.symbol_id AS symbol_id, lv.iv AS iv,
         m.t - ((m.t - lv.off) % lv.len + lv.len) % lv.len AS b,
         min(m.t) AS t0, max(m.t) AS t1, max(m.high) AS hi, min(m.low) AS lo,
         sum(m.volume) AS vol, sum(m.trades) AS n, min(m.first_id) AS f,
-        max(m.last_id) AS l
+        max(m.last_id) AS l,
+        sum(m.notional_hi * 1000000000000000000 + m.notional_lo) AS nt
       FROM candles AS m, lv WHERE m.iv = 1
       GROUP BY m.symbol_id, lv.iv, b) AS g
 JOIN candles AS o ON o.symbol_id = g.symbol_id AND o.iv = 1 AND o.t = g.t0

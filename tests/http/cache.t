@@ -3,7 +3,7 @@
 # committing: an answer is computed once for the whole process (not once
 # per worker), survives commits of other symbols (same bytes, same ETag,
 # its cursor left where it was), and is computed again, once, when its
-# own symbol gets a tick or history is pruned.  The counts come from the
+# own symbol gets a tick, history is pruned or the store's zone changes.  The counts come from the
 # app's metrics (tickfeed_cache_events_total).
 . "$(dirname "$0")/../lib.sh"
 test_stack
@@ -43,7 +43,7 @@ burst() {
 }
 
 body1=$(curl -s "$C")
-is "$body1" '{"cursor":3,"symbol":"AAPL","interval":"1d","candles":[{"t":1704240000000,"open":189.10,"high":189.20,"low":189.10,"close":189.20,"volume":107,"trades":2,"live":false}]}' \
+is "$body1" '{"cursor":3,"symbol":"AAPL","interval":"1d","tz":"UTC","candles":[{"t":1704240000000,"open":189.10,"high":189.20,"low":189.10,"close":189.20,"volume":107,"trades":2,"vwap":189.11,"live":false}],"next":1704240000000,"more":false}' \
     "candles: the answer"
 c0=$(event computed)
 is "$(etags 40 "$C" | wc -l)" 1 "40 requests, every worker: one ETag"
@@ -60,7 +60,7 @@ printf 'symbol,ts,price,size\nAAPL,1704240120000,189.35,10\n' >"$TEST_TMP/c.csv"
 "$INGEST" -q --db "$db" "$TEST_TMP/c.csv"
 ok $? "an AAPL tick committed (cursor 5)"
 is "$(burst 16 "$C")" 1 "16 requests at once after the AAPL commit: one body"
-is "$(curl -s "$C")" '{"cursor":5,"symbol":"AAPL","interval":"1d","candles":[{"t":1704240000000,"open":189.10,"high":189.35,"low":189.10,"close":189.35,"volume":117,"trades":3,"live":false}]}' \
+is "$(curl -s "$C")" '{"cursor":5,"symbol":"AAPL","interval":"1d","tz":"UTC","candles":[{"t":1704240000000,"open":189.10,"high":189.35,"low":189.10,"close":189.35,"volume":117,"trades":3,"vwap":189.13,"live":false}],"next":1704240000000,"more":false}' \
     "the new answer, its cursor the newest id"
 is "$(event computed)" "$((c0 + 1))" "computed once for the 17 requests and the four workers"
 is "$(etags 40 "$C" | wc -l)" 1 "then one ETag on every worker"
@@ -83,4 +83,12 @@ ok $? "every tick older than a day pruned"
 like "$(curl -s "$U/ticks?symbol=AAPL")" '^\{"cursor":6,"symbol":"AAPL","ticks":\[\],' \
     "ticks after the prune: none left (the answer was not served from before)"
 ok $([ "$t1" != "$(curl -s "$U/ticks?symbol=AAPL")" ]; echo $?) "a different answer than before the prune"
+
+# set-tz rebuilds the days without a tick: every answer is computed again.
+c2=$(event computed)
+"$INGEST" -q --db "$db" set-tz America/New_York
+ok $? "the store's zone set to America/New_York"
+is "$(curl -s "$C")" '{"cursor":6,"symbol":"AAPL","interval":"1d","tz":"America/New_York","candles":[{"t":1704171600000,"open":189.10,"high":189.35,"low":189.10,"close":189.35,"volume":117,"trades":3,"vwap":189.13,"live":false}],"next":1704171600000,"more":false}' \
+    "candles 1d: New York's day of 2024-01-02 (from 05:00Z), no tick since"
+is "$(event computed)" "$((c2 + 1))" "computed once"
 done_testing

@@ -66,15 +66,15 @@ echo "not sqlite at all, just text that is long enough to be a header...........
 "$ING" --db junk.db a.csv 2> err.txt; is "$?" 4 "a foreign file: 4"
 q v7.db "CREATE TABLE x (a); PRAGMA user_version = 7;"
 "$ING" --db v7.db a.csv 2> err.txt; is "$?" 4 "a newer schema: 4"
-like "$(cat err.txt)" "schema version 7, this tickfeed needs 2: upgrade tickfeed" "says what to do"
+like "$(cat err.txt)" "schema version 7, this tickfeed needs 3: upgrade tickfeed" "says what to do"
 
 # init and migrate
 out=$("$ING" --db new.db init); is "$?" 0 "init exits 0"
-is "$out" "new.db: created (schema version 2)" "init creates"
-is "$(q new.db 'PRAGMA user_version')" 2 "user_version 2"
-out=$("$ING" --db new.db init); is "$out" "new.db: already initialised (schema version 2)" "init again"
+is "$out" "new.db: created (schema version 3)" "init creates"
+is "$(q new.db 'PRAGMA user_version')" 3 "user_version 3"
+out=$("$ING" --db new.db init); is "$out" "new.db: already initialised (schema version 3)" "init again"
 out=$("$ING" --db new.db migrate); is "$?" 0 "migrate exits 0"
-is "$out" "new.db: schema version 2 is current" "migrate: nothing to do"
+is "$out" "new.db: schema version 3 is current" "migrate: nothing to do"
 "$ING" --db v7.db migrate 2> err.txt; is "$?" 4 "migrate refuses a newer schema"
 
 # make install puts the binary, the man page and the schema in place

@@ -29,20 +29,23 @@ db_set() {
 }
 
 # The maintained candles at every level, and the same recomputed from the
-# ticks: each level's buckets (floor mod; 1w from Monday 1970-01-05),
-# open/close the first/last price by (ts, id), first/last id min/max.
+# ticks: each level's buckets (floor mod; 1w from Monday 1970-01-05: a
+# UTC store), open/close the first/last price by (ts, id), first/last id
+# min/max, the notional (hi * 10^18 + lo: one INTEGER holds the test
+# feeds' sums) the sum of price * size.
 CANDLE_COLS="symbol_id, iv, t, open, high, low, close, volume, trades, open_ts, close_ts, first_id, last_id"
+NOTIONAL="notional_hi * 1000000000000000000 + notional_lo"
 CANDLE_LEVELS="(1, 60000, 0), (5, 300000, 0), (15, 900000, 0), (30, 1800000, 0),
     (60, 3600000, 0), (240, 14400000, 0), (1440, 86400000, 0), (10080, 604800000, 345600000)"
 candles_kept() {
-	q "$1" "SELECT $CANDLE_COLS FROM candles ORDER BY symbol_id, iv, t"
+	q "$1" "SELECT $CANDLE_COLS, $NOTIONAL FROM candles ORDER BY symbol_id, iv, t"
 }
 candles_from_ticks() {
 	q "$1" "WITH lv (iv, len, off) AS (VALUES $CANDLE_LEVELS),
 	    b AS (SELECT symbol_id, lv.iv AS iv, ts - ((ts - off) % len + len) % len AS t,
 	      ts, id, price, size FROM ticks, lv)
 	    SELECT symbol_id, iv, t, max(o), max(price), min(price), max(c), sum(size), count(*),
-	    min(ts), max(ts), min(id), max(id) FROM (
+	    min(ts), max(ts), min(id), max(id), sum(price * size) FROM (
 	      SELECT *, first_value(price) OVER w AS o,
 	        last_value(price) OVER (w ROWS BETWEEN UNBOUNDED PRECEDING AND UNBOUNDED FOLLOWING) AS c
 	      FROM b WINDOW w AS (PARTITION BY symbol_id, iv, t ORDER BY ts, id))

@@ -1,10 +1,13 @@
 #!/bin/bash
-# migrate on a store built by the previous release (schema 1, commit
-# 3ef8866, built here from git): the same feed, late ticks and a prune
-# included, stored by that release and migrated, must equal the store this
-# release builds directly: every table, row for row (the epoch aside; after
-# a prune, first_id of buckets whose ticks are gone is not recoverable and
-# is left out), and the app's answers byte for byte, every interval.
+# migrate on a store built by an earlier release (schema 1, commit
+# 3ef8866, built here from git; through 002 and 003): the same feed, late
+# ticks and a prune included, stored by that release and migrated, must
+# equal the store this release builds directly: every table, row for row
+# (the epoch aside; after a prune, first_id and the notional of buckets
+# whose ticks are gone are not recoverable and are left out: the notional
+# is NULL exactly there), and the app's answers byte for byte, every
+# interval (after a prune, but the vwap that is null there).
+# ingest_migrate3.t does the same from schema 2.
 # Before the migration the app answers 503 db_version saying what to run,
 # and this ingest refuses to write.
 . "$(dirname "$0")/../lib.sh"
@@ -60,18 +63,18 @@ ok "$([ "$(q oldp.db 'SELECT count(*) FROM ticks')" -lt "$n" ]; echo $?)" \
 is "$(golden_cgi old.db GET '/api/v1/candles?symbol=S1' | head -1)" "status: 503" \
     "the app on a v1 store: 503"
 like "$(golden_cgi old.db GET '/api/v1/candles?symbol=S1' | tail -1)" \
-    '"code":"db_version","message":"database schema version 1, this tickfeed needs 2: run tickfeed-ingest --db PATH migrate"' \
+    '"code":"db_version","message":"database schema version 1, this tickfeed needs 3: run tickfeed-ingest --db PATH migrate"' \
     "db_version, saying to run tickfeed-ingest --db PATH migrate"
 before=$(md5sum < old.db)
 "$ING" -q --db old.db feed.csv 2> err.txt; is "$?" 4 "ingest refuses a v1 store: exit 4"
-like "$(cat err.txt)" "schema version 1, this tickfeed needs 2: run tickfeed-ingest --db PATH migrate" \
+like "$(cat err.txt)" "schema version 1, this tickfeed needs 3: run tickfeed-ingest --db PATH migrate" \
     "ingest says what to run"
 is "$(md5sum < old.db)" "$before" "and leaves the file alone"
 
 out=$("$ING" --db old.db migrate 2>&1); is "$?" 0 "migrate exits 0"
-like "$out" "migrated to schema version 2" "migrate says what it did"
+like "$out" "migrated to schema version 2.*migrated to schema version 3" "migrate says what it did"
 "$ING" -q --db oldp.db migrate; is "$?" 0 "migrate the pruned store"
-is "$(q old.db 'PRAGMA user_version')" 2 "user_version 2"
+is "$(q old.db 'PRAGMA user_version')" 3 "user_version 3"
 is "$(q old.db "SELECT count(*) FROM sqlite_schema WHERE name = 'candles_1m'")" 0 "candles_1m dropped"
 is "$(q old.db 'PRAGMA integrity_check')" ok "integrity_check"
 like "$(q old.db "SELECT value FROM meta WHERE key = 'epoch'")" '^[1-9][0-9]*$' "an epoch, positive"
@@ -83,7 +86,7 @@ ok "$([ "$(q old.db "SELECT value FROM meta WHERE key = 'epoch'")" != \
 rows() {	# rows DB TABLE COLUMNS
 	q "$1" "SELECT $3 FROM $2 ORDER BY 1, 2, 3" | md5sum
 }
-ALL="symbol_id, iv, t, open, high, low, close, volume, trades, open_ts, close_ts, first_id, last_id"
+ALL="symbol_id, iv, t, open, high, low, close, volume, trades, open_ts, close_ts, first_id, last_id, notional_hi, notional_lo"
 NOFIRST="symbol_id, iv, t, open, high, low, close, volume, trades, open_ts, close_ts, last_id"
 is "$(q old.db 'SELECT count(*) FROM candles')" "$(q new.db 'SELECT count(*) FROM candles')" \
     "as many candles ($(q new.db 'SELECT count(*) FROM candles'))"
@@ -98,6 +101,21 @@ is "$(rows oldp.db candles "$NOFIRST")" "$(rows newp.db candles "$NOFIRST")" \
     "pruned: candles at every level (but first_id)"
 is "$(rows oldp.db symbols '*')" "$(rows newp.db symbols '*')" "pruned: symbols"
 is "$(rows oldp.db ticks '*')" "$(rows newp.db ticks '*')" "pruned: ticks"
+is "$(q oldp.db "SELECT count(*) FROM candles c WHERE iv = 1 AND (notional_hi IS NULL) !=
+    ((SELECT count(*) FROM ticks WHERE symbol_id = c.symbol_id AND ts >= c.t AND ts < c.t + 60000) < trades)")" 0 \
+    "pruned: a minute's notional is NULL exactly when some of its ticks are gone"
+ok "$([ "$(q oldp.db 'SELECT count(*) FROM candles WHERE notional_hi IS NULL')" -gt 0 ]; echo $?)" \
+    "pruned: some are"
+is "$(q oldp.db "SELECT count(*) FROM candles c WHERE iv > 1 AND (notional_hi IS NULL) != EXISTS
+    (SELECT 1 FROM candles m WHERE m.symbol_id = c.symbol_id AND m.iv = 1 AND m.t >= c.t
+    AND m.t < c.t + c.iv * 60000 AND m.notional_hi IS NULL)")" 0 \
+    "pruned: a longer bucket's is NULL exactly when one of its minutes' is"
+known() {	# known DB: DB's notional of the candles whose notional oldp.db kept
+	q oldp.db "ATTACH '$1' AS x; SELECT c.symbol_id, c.iv, c.t, c.notional_hi, c.notional_lo
+	    FROM x.candles c JOIN main.candles m USING (symbol_id, iv, t)
+	    WHERE m.notional_hi IS NOT NULL ORDER BY 1, 2, 3" | md5sum
+}
+is "$(known oldp.db)" "$(known newp.db)" "pruned: every notional kept = the direct store's"
 is "$(q oldp.db "SELECT count(*) FROM candles c WHERE iv = 1 AND first_id != coalesce(
     (SELECT min(+id) FROM ticks WHERE symbol_id = c.symbol_id AND ts >= c.t AND ts < c.t + 60000), last_id)")" 0 \
     "pruned: first_id = the smallest id left in the minute, else last_id"
@@ -108,7 +126,7 @@ targets() {
 	local s iv
 	echo "/api/v1/symbols"
 	for s in S0 S3 S6; do
-		for iv in 1m 5m 15m 1h 1d; do
+		for iv in 1m 5m 15m 30m 1h 4h 1d 1w; do
 			echo "/api/v1/candles?symbol=$s&interval=$iv&limit=10000"
 			echo "/api/v1/candles?symbol=$s&interval=$iv&from=$((now - 15 * day))&to=$t3&limit=300"
 		done
@@ -126,7 +144,11 @@ answers new.db > new.txt; answers old.db > old.txt
 is "$(grep -c '^status: 200' new.txt)" "$(targets | wc -l)" "every answer of the direct store is a 200"
 ok "$(cmp -s new.txt old.txt; echo $?)" "migrated: every answer byte-identical ($(targets | wc -l) requests)"
 answers newp.db > newp.txt; answers oldp.db > oldp.txt
-ok "$(cmp -s newp.txt oldp.txt; echo $?)" "pruned and migrated: every answer byte-identical"
+novwap() { sed -E 's/"vwap":[^,}]*//g; s/^etag: .*//' "$1"; }
+ok "$(cmp -s <(novwap newp.txt) <(novwap oldp.txt); echo $?)" \
+    "pruned and migrated: every answer byte-identical but vwap"
+is "$(diff <(grep -o '"vwap":[^,}]*' newp.txt) <(grep -o '"vwap":[^,}]*' oldp.txt) |
+    grep '^>' | sort -u)" '> "vwap":null' "... whose values differ only where the migrated one is null"
 like "$(golden_cgi oldp.db GET "/api/v1/ticks?symbol=S3&from=$((now - 20 * day))&to=$((now - 19 * day))" | tail -1)" \
     '"ticks":\[\],"next":0,"more":false' "pruned: no ticks left 20 days back"
 like "$(golden_cgi oldp.db GET "/api/v1/ticks?symbol=S3&to=$((now - 8 * day))&limit=2" | tail -1)" \
@@ -149,5 +171,6 @@ is "$(rows old.db candles "$ALL")" "$(rows new.db candles "$ALL")" "and nothing 
 # An empty v1 store migrates too.
 "$V1" -q --db empty.db init && "$ING" -q --db empty.db migrate
 is "$?" 0 "an empty v1 store migrates"
-is "$(q empty.db 'SELECT count(*) FROM candles') $(q empty.db 'PRAGMA user_version')" "0 2" "empty, version 2"
+is "$(q empty.db 'SELECT count(*) FROM candles') $(q empty.db 'PRAGMA user_version')" "0 3" "empty, version 3"
+is "$(q empty.db "SELECT value FROM settings WHERE key = 'tz'")" UTC "its zone UTC"
 done_testing

@@ -1,7 +1,8 @@
 /*
  * lib/interval.c: the interval table, bucket starts (UTC; 1w on Mondays,
  * floor division before 1970-01-05), nesting, and interval_cover()'s
- * spans tiling exactly the 1m buckets of a range with few rows.
+ * spans tiling exactly the 1m buckets of a range with few rows, in UTC
+ * and in zones whose days start off the UTC hour or last 23..25 hours.
  */
 #include <stdint.h>
 #include <stdio.h>
@@ -34,8 +35,6 @@ test_table(void)
 	tap_is_int(iv, IV_1D, "1d is IV_1D");
 	tap_is_int(interval_by_name("1d", 1, &iv), -1, "a prefix is not a name");
 	tap_is_int(interval_by_name("2h", 2, &iv), -1, "2h unknown");
-	tap_is_int(intervals[IV_30M].api + intervals[IV_4H].api +
-	    intervals[IV_1W].api, 0, "30m 4h 1w not served");
 }
 
 static void
@@ -84,54 +83,94 @@ span_cmp(const void *a, const void *b)
 	return x->lo < y->lo ? -1 : x->lo > y->lo;
 }
 
+/* Buckets of level iv in [lo, hi), walked one by one; -1 if misaligned. */
+static int64_t
+cover_rows(struct tzcal *cal, enum interval iv, int64_t lo, int64_t hi)
+{
+	int64_t	t = lo, end, n = 0;
+
+	while (t < hi) {
+		if (interval_bucket(cal, iv, t, &end) != t)
+			return -1;
+		t = end;
+		n++;
+	}
+	return t == hi ? n : -1;
+}
+
 /* The spans tile [start1m(from), ceil1m(to)) with aligned whole buckets. */
 static int
-cover_ok(int64_t from, int64_t to, int64_t *rows)
+cover_ok(struct tzcal *cal, int64_t from, int64_t to, int64_t *rows)
 {
 	struct interval_span	sp[INTERVAL_COVER_MAX];
-	int64_t			at, end, ms;
+	int64_t			at, end, r;
 	size_t			n, i;
 
-	n = interval_cover(from, to, sp);
+	n = interval_cover(cal, from, to, sp);
 	qsort(sp, n, sizeof(sp[0]), span_cmp);
 	at = interval_start(IV_1M, from);
 	end = interval_start(IV_1M, to) == to ? to :
 	    interval_start(IV_1M, to) + MIN;
 	*rows = 0;
 	for (i = 0; i < n; i++) {
-		ms = intervals[sp[i].iv].ms;
 		if (sp[i].lo != at || sp[i].hi <= sp[i].lo ||
-		    interval_start(sp[i].iv, sp[i].lo) != sp[i].lo ||
-		    interval_start(sp[i].iv, sp[i].hi) != sp[i].hi)
+		    (r = cover_rows(cal, sp[i].iv, sp[i].lo, sp[i].hi)) < 0)
 			return 0;
-		*rows += (sp[i].hi - sp[i].lo) / ms;
+		*rows += r;
 		at = sp[i].hi;
 	}
 	return at == end;
+}
+
+/* Random ranges in a zone: tiled, and bounded (extra: 1m rows a side). */
+static void
+test_cover_zone(const char *zone, int64_t extra)
+{
+	struct tzcal	cal;
+	int64_t		from, to, rows, weeks;
+	int		k, ok = 1, bounded = 1;
+
+	tzcal_init(&cal, zone);
+	srand(2);
+	for (k = 0; k < 20000; k++) {
+		from = (int64_t)rand() * 7919LL % (400 * DAY) + T0;
+		to = from + 1 + (int64_t)rand() * 131LL % (k % 2 ? 3 * HOUR :
+		    120 * DAY);
+		ok &= cover_ok(&cal, from, to, &rows);
+		weeks = (to - from) / (7 * DAY) + 1;
+		bounded &= rows <= 2 * (59 + 24 + extra + 6) + weeks + 2;
+	}
+	tap_ok(ok, "%s: 20,000 random ranges tiled", zone);
+	tap_ok(bounded, "%s: ... reading at most %lld rows + one a week", zone,
+	    (long long)(2 * (59 + 24 + extra + 6) + 2));
 }
 
 static void
 test_cover(void)
 {
 	struct interval_span	sp[INTERVAL_COVER_MAX];
+	struct tzcal		utc, *cal = &utc;
 	int64_t			from, to, rows, weeks;
 	int			k, ok = 1, bounded = 1;
 
-	tap_is_int(interval_cover(T0, T0, sp), 0, "empty range: no span");
-	tap_is_int(interval_cover(T0 + 10 * HOUR + 50 * MIN,
+	tzcal_setup();
+	tzcal_init(&utc, "UTC");
+
+	tap_is_int(interval_cover(cal, T0, T0, sp), 0, "empty range: no span");
+	tap_is_int(interval_cover(cal, T0 + 10 * HOUR + 50 * MIN,
 	    T0 + 11 * HOUR + 10 * MIN, sp), 1, "10:50-11:10: one span");
 	tap_ok(sp[0].iv == IV_1M && sp[0].hi - sp[0].lo == 20 * MIN,
 	    "of twenty 1m buckets");
-	tap_is_int(interval_cover(T0 + 30001, T0 + 90001, sp), 1,
+	tap_is_int(interval_cover(cal, T0 + 30001, T0 + 90001, sp), 1,
 	    "partial minutes at both ends");
 	tap_ok(sp[0].lo == T0 && sp[0].hi == T0 + 2 * MIN,
 	    "round out to whole minutes");
-	tap_is_int(interval_cover(T0 + 10 * HOUR - 3 * MIN,
+	tap_is_int(interval_cover(cal, T0 + 10 * HOUR - 3 * MIN,
 	    T0 + 30 * DAY + 5 * HOUR + 5 * MIN, sp), 7,
 	    "a month across weeks: 1m 1h 1d 1w 1d 1h 1m");
 	to = 253402300800000LL - 4 * DAY;	/* from 1970-01-05 */
 	weeks = to / (7 * DAY);
-	ok = cover_ok(0, 253402300800000LL, &rows);
+	ok = cover_ok(cal, 0, 253402300800000LL, &rows);
 	tap_ok(ok && rows == 4 + weeks + to % (7 * DAY) / DAY,
 	    "all time: 4 days, %lld weeks, the rest in days", (long long)weeks);
 	srand(1);
@@ -139,7 +178,7 @@ test_cover(void)
 		from = (int64_t)rand() * 7919LL % (400 * DAY) + T0;
 		to = from + 1 + (int64_t)rand() * 131LL % (k % 2 ? 3 * HOUR :
 		    120 * DAY);
-		ok &= cover_ok(from, to, &rows);
+		ok &= cover_ok(cal, from, to, &rows);
 		weeks = (to - from) / (7 * DAY) + 1;
 		bounded &= rows <= 2 * (59 + 23 + 6) + weeks + 2;
 	}
@@ -154,5 +193,8 @@ main(void)
 	test_start();
 	test_nesting();
 	test_cover();
+	test_cover_zone("America/New_York", 0);
+	test_cover_zone("Asia/Kathmandu", 59);
+	test_cover_zone("America/Santiago", 0);
 	return tap_done();
 }

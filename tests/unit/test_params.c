@@ -91,6 +91,32 @@ test_integers(void)
 	    "timeout 3601");
 	good("last_event_id=5", "last_event_id");
 	tap_is_int(p.last_event_id, 5, "last_event_id stored");
+	good("before=1", "before 1");
+	tap_is_int(p.before, 1, "before stored");
+	good("before=9223372036854775807", "before INT64_MAX");
+	bad("before=0", "bad_value", "before must be an integer >= 1",
+	    "before 0 (nothing is below it)");
+	bad("before=9223372036854775808", "bad_value", NULL,
+	    "before INT64_MAX + 1");
+	bad("before=-1", "bad_value", NULL, "before -1");
+	bad("before=01", "bad_value", NULL, "before with a leading zero");
+}
+
+static void
+test_order(void)
+{
+	good("order=asc", "order asc");
+	tap_is_int(p.desc, 0, "asc stored");
+	good("order=desc", "order desc");
+	tap_is_int(p.desc, 1, "desc stored");
+	good("symbol=A", "no order");
+	tap_is_int(p.desc, 0, "asc by default");
+	bad("order=DESC", "bad_value", "order must be asc or desc",
+	    "names are case-sensitive");
+	bad("order=des", "bad_value", NULL, "no prefix");
+	bad("order=descending", "bad_value", NULL, "no longer word");
+	bad("order=desc%00", "bad_encoding", NULL, "no NUL");
+	bad("order=asc&order=desc", "repeated_param", NULL, "given twice");
 }
 
 static void
@@ -111,23 +137,19 @@ test_times(void)
 static void
 test_interval(void)
 {
-	int i, n = 0;
+	int i;
 
 	for (i = 0; i < IV__MAX; i++) {
 		char q[32];
 
-		if (!intervals[i].api)
-			continue;
-		n++;
 		snprintf(q, sizeof(q), "interval=%s", intervals[i].name);
 		good(q, intervals[i].name);
 		tap_is_int(p.interval, i, "%s stored", intervals[i].name);
 	}
-	tap_is_int(n, 5, "the API serves five intervals");
-	bad("interval=1w", "bad_value", "interval must be one of 1m 5m 15m 1h 1d",
-	    "1w (a rollup, not served yet)");
-	bad("interval=30m", "bad_value", NULL, "30m (a rollup, not served yet)");
-	bad("interval=4h", "bad_value", NULL, "4h (a rollup, not served yet)");
+	tap_is_int(IV__MAX, 8, "the API serves all eight intervals");
+	bad("interval=2h", "bad_value",
+	    "interval must be one of 1m 5m 15m 30m 1h 4h 1d 1w", "2h");
+	bad("interval=1W", "bad_value", NULL, "names are case-sensitive");
 	bad("interval=1M", "bad_value", NULL, "names are case-sensitive");
 	bad("interval=1m1", "bad_value", NULL, "no prefix match");
 }
@@ -164,6 +186,7 @@ main(void)
 	test_integers();
 	test_times();
 	test_interval();
+	test_order();
 	test_table();
 	return tap_done();
 }

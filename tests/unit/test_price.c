@@ -46,6 +46,55 @@ static const struct { const char *in; enum price_err err; } bad[] = {
 	{ "-12345678901.5", PRICE_TOO_LARGE },
 };
 
+/* vwap of (hi, lo, volume) at decimals, printed; "null" when refused. */
+static const char *
+vwap(int64_t hi, int64_t lo, int64_t volume, int decimals)
+{
+	static char	buf[PRICE_BUFSZ];
+	int64_t		v;
+
+	if (price_vwap(hi, lo, volume, decimals, &v) == -1)
+		return "null";
+	price_format(v, decimals, buf);
+	return buf;
+}
+
+/*
+ * price_vwap: notional / volume rounded half away from zero at the
+ * symbol's decimals, beyond int64 notionals included.
+ */
+static void
+test_vwap(void)
+{
+	/* 188.00 x 100 + 188.05 x 200 = 56410.00 (scaled 10^8) / 300 */
+	tap_is_str(vwap(0, 5641000000000LL, 300, 2), "188.03",
+	    "188.0333.. -> 188.03");
+	tap_is_str(vwap(0, 5641000000000LL, 300, 8), "188.03333333",
+	    "8 decimals");
+	tap_is_str(vwap(0, 5641000000000LL, 300, 0), "188", "0 decimals");
+	/* 1.005 exactly: half rounds away from zero, both signs. */
+	tap_is_str(vwap(0, 201000000LL, 2, 2), "1.01", "1.005 -> 1.01");
+	tap_is_str(vwap(0, -201000000LL, 2, 2), "-1.01", "-1.005 -> -1.01");
+	tap_is_str(vwap(0, 200999999LL, 2, 2), "1.00", "1.0049999 -> 1.00");
+	tap_is_str(vwap(0, -200999999LL, 2, 2), "-1.00",
+	    "-1.0049999 -> -1.00");
+	tap_is_str(vwap(0, 0, 5, 2), "0.00", "a notional of 0");
+	tap_is_str(vwap(0, 100, 0, 2), "null", "volume 0: null");
+	tap_is_str(vwap(0, 100, -1, 2), "null", "negative volume: null");
+	/*
+	 * Three ticks at 9,999,999,999.99999999 of size 10^12: the notional
+	 * is 3 * 999999999999999999 * 10^12 = 2999999999999999997 * 10^12,
+	 * hi = 2999999999999, lo = 999997000000000000.
+	 */
+	tap_is_str(vwap(2999999999999LL, 999997000000000000LL, 3000000000000LL,
+	    8), "9999999999.99999999", "a notional far beyond int64");
+	tap_is_str(vwap(2999999999999LL, 999997000000000000LL, 3000000000000LL,
+	    2), "10000000000.00", "... rounded up to 2 decimals");
+	/* hi and lo of mixed signs (the upsert may leave them so). */
+	tap_is_str(vwap(1, -999999999900000000LL, 1, 2), "1.00",
+	    "10^18 - (10^18 - 10^8) = 10^8: 1.00");
+}
+
 int
 main(void)
 {
@@ -88,5 +137,6 @@ main(void)
 	tap_is_int(price_decimals_needed(10123000000LL), 2, "needed(101.23)");
 	tap_is_int(price_decimals_needed(-1), 8, "needed(-0.00000001)");
 	tap_is_int(price_decimals_needed(0), 0, "needed(0)");
+	test_vwap();
 	return tap_done();
 }
