@@ -291,6 +291,7 @@ function debug_hook() {
 		history: () => page.chart.history(),
 		visible: () => page.chart.visible(),
 		x_of: t => page.chart.x_of(t),
+		hover: () => page.chart.hover,
 		axis_marks: () => page.chart.axis.marks.slice(),
 		legend: () => page.chart.legend.text(),
 		trades: () => page.trades.data(),

@@ -32,6 +32,8 @@ const PAGE_BARS = 500;
 const LOAD_AHEAD = 50;
 const PAGE_RETRY_MS = 2e3;
 const BAR_PX = 7;
+const RIGHT_OFFSET = 4;		/* bars of room right of the last */
+const LIVE_SCROLL_MS = 500;	/* scrollToRealTime() animates for 400 */
 const RESYNC_TRIES = 10;
 const UP = '#26a69a';
 const DOWN = '#ef5350';
@@ -52,7 +54,7 @@ function chart_options() {
 		},
 		rightPriceScale: { borderColor: '#2a2e39' },
 		timeScale: { borderColor: '#2a2e39', timeVisible: true,
-		    secondsVisible: false, rightOffset: 4 },
+		    secondsVisible: false, rightOffset: RIGHT_OFFSET },
 		crosshair: { mode: 0 },
 	};
 }
@@ -119,8 +121,22 @@ export class ChartView {
 		container.appendChild(this.live_button);
 	}
 
+	/*
+	 * go_live: scroll to the latest bar.  lightweight-charts 5.2.1
+	 * animates scrollToRealTime() for 400 ms but applies no position in the
+	 * frame after the end, so from far back it stops a few bars short: the
+	 * end is set once the animation is over, unless the reader has moved
+	 * the chart away meanwhile.
+	 */
 	go_live() {
-		this.chart.timeScale().scrollToRealTime();
+		const ts = this.chart.timeScale();
+		const from = ts.scrollPosition();
+		ts.scrollToRealTime();
+		setTimeout(() => {
+			const at = ts.scrollPosition();
+			if (at > (from + RIGHT_OFFSET) / 2 && at < RIGHT_OFFSET)
+				ts.scrollToPosition(RIGHT_OFFSET, false);
+		}, LIVE_SCROLL_MS);
 	}
 
 	/* follow_crosshair: the legend shows the bar under the crosshair. */

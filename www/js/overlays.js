@@ -87,12 +87,12 @@ export class Overlays {
 		return sum / n;
 	}
 
-	/* data: each line's points read back from its series (for tests). */
+	/* data: each line's points read back from its series, none where no value (for tests). */
 	data() {
 		const out = {};
 		for (const name of OVERLAYS)
 			out[name] = this.series[name].data().map(p =>
-			    ({ t: p.time * 1e3, value: p.value ?? null }));
+			    ({ t: p.time * 1e3, value: p.value }));
 		return out;
 	}
 }
