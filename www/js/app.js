@@ -23,7 +23,7 @@ const $ = sel => document.querySelector(sel);
 
 const page = {
 	market: null, log: null, feed: null, chart: null, trades: null,
-	list: null, age: null, view: null, feed_zone: 'UTC',
+	list: null, age: null, view: null, store_tz: null, feed_zone: 'UTC',
 	conn: 'connecting', conn_detail: '', loads: 0,
 };
 
@@ -43,8 +43,12 @@ function zone_of(tz) {
 	return { feed: page.feed_zone, utc: 'UTC', local: browser_zone() }[tz];
 }
 
-/* set_feed_zone: the store's trading zone, as `symbols` names it. */
+/*
+ * set_feed_zone: the store's trading zone TZ, as `symbols` names it
+ * (UTC when the browser does not know it, or an older API names none).
+ */
 function set_feed_zone(tz) {
+	page.store_tz = tz;
 	page.feed_zone = tz && zone_known(tz) ? tz : 'UTC';
 	const opt = $('#zone option[value="feed"]');
 	opt.textContent = 'feed · ' + page.feed_zone;
@@ -223,9 +227,12 @@ async function refresh_symbols() {
 		const answer = await api_get('symbols', {});
 		const before = page.market.names().length;
 		page.market.merge(answer);
-		if (answer.tz && answer.tz !== page.feed_zone) {
+		if (answer.tz !== page.store_tz) {
+			/* set-tz: the store's days moved; read everything again */
 			set_feed_zone(answer.tz);
-			change({}, false);
+			const view = page.view;
+			page.view = null;
+			show_view(view, false);
 		}
 		page.list.render(page.market);
 		if (page.market.names().length !== before)
