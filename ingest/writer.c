@@ -380,7 +380,7 @@ writer_zone(struct writer *w)
 	if (strcmp(z, w->cal.zone) == 0 || tzcal_init(&w->cal, z) == 0)
 		rc = 0;
 	else
-		log_warnx("database: its trading zone '%.64s' is not in this "
+		log_warnx("database: trading zone '%.64s' is not in this "
 		    "system's tz database", z);
 	sqlite3_reset(st);
 	return rc;

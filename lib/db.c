@@ -100,13 +100,13 @@ int
 db_zone_check(const char *zone, const char *want, char *err)
 {
 	if (!tzcal_known(zone)) {
-		snprintf(err, DB_ERRSZ, "its trading zone '%s' is not in this "
+		snprintf(err, DB_ERRSZ, "trading zone '%s' is not in this "
 		    "system's tz database (install tzdata, or run "
 		    "tickfeed-ingest --db PATH set-tz ZONE)", zone);
 		return DB_WRONG_ZONE;
 	}
 	if (want != NULL && *want != '\0' && strcmp(want, zone) != 0) {
-		snprintf(err, DB_ERRSZ, "its trading zone is %s, TICKFEED_TZ "
+		snprintf(err, DB_ERRSZ, "trading zone %s, but TICKFEED_TZ "
 		    "says %.64s: run tickfeed-ingest --db PATH set-tz %.64s, "
 		    "or unset TICKFEED_TZ", zone, want, want);
 		return DB_WRONG_ZONE;

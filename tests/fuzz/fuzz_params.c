@@ -6,13 +6,18 @@
  * sanitizer report", it checks what the validators promise:
  *   - an accepted query holds only allowed keys, every required one, and
  *     values in range: symbols valid and distinct, at most SYMSET_MAX,
- *     limit 1..LIMIT_MAX, times TS_MIN..TS_MAX, timeout 0..3600;
+ *     limit 1..LIMIT_MAX, times TS_MIN..TS_MAX, timeout 0..3600,
+ *     before 1..INT64_MAX, order asc or desc (and only with order=), an
+ *     interval of the table, spelled as its name;
  *   - a refused one has a status 400, 414 or 503, a code and a message
  *     of printable ASCII (it is echoed into JSON and logs);
  *   - valid_int64 accepts only the canonical spelling of a number (it
  *     prints back as the same bytes; "-0" aside, which its contract
  *     allows when min < 0); valid_double only finite numbers;
- *     an accepted time prints as ISO-8601 and parses back to itself.
+ *     an accepted time prints as ISO-8601 and parses back to itself;
+ *   - tzcal_known (TICKFEED_TZ, set-tz, the store's zone) takes only a
+ *     relative name without "." or ".." parts, of at most TZ_NAME_MAX
+ *     bytes, and the calendar it makes has days that hold their instant.
  */
 #include <math.h>
 #include <stdio.h>
@@ -22,6 +27,7 @@
 #include "params.h"
 #include "routes.h"
 #include "timeutil.h"
+#include "tzcal.h"
 #include "valid.h"
 
 int	LLVMFuzzerTestOneInput(const unsigned char *, size_t);
@@ -67,9 +73,33 @@ fuzz_accepted(const struct route *r, const struct params *p)
 	if (p->present & PBIT(P_TIMEOUT))
 		fuzz_check(p->timeout >= 0 && p->timeout <= 3600);
 	if (p->present & PBIT(P_INTERVAL))
-		fuzz_check((unsigned)p->interval < IV__MAX &&
-		    intervals[p->interval].api);
+		fuzz_check((unsigned)p->interval < IV__MAX);
+	else
+		fuzz_check(p->interval == IV_1M);
+	if (p->present & PBIT(P_BEFORE))
+		fuzz_check(p->before >= 1);
+	else
+		fuzz_check(p->before == 0);
+	fuzz_check(p->desc == 0 || (p->desc == 1 &&
+	    (p->present & PBIT(P_ORDER))));
 	fuzz_check(p->since >= 0 && p->last_event_id >= 0);
+}
+
+/* An accepted interval= or order= was spelled exactly as its name. */
+static void
+fuzz_spelling(const char *q, const struct params *p)
+{
+	char want[32];
+
+	if (p->present & PBIT(P_INTERVAL)) {
+		snprintf(want, sizeof(want), "interval=%s",
+		    intervals[p->interval].name);
+		fuzz_check(strstr(q, want) != NULL ||
+		    strstr(q, "%") != NULL || strstr(q, "+") != NULL);
+	}
+	if (p->present & PBIT(P_ORDER))
+		fuzz_check(strstr(q, p->desc ? "order=desc" : "order=asc") !=
+		    NULL || strstr(q, "%") != NULL);
 }
 
 static void
@@ -83,6 +113,7 @@ fuzz_query(const struct route *r, const char *q)
 	st = params_parse(q, r->allowed, r->required, &p, &err);
 	if (st == HTTP_OK) {
 		fuzz_accepted(r, &p);
+		fuzz_spelling(q, &p);
 		return;
 	}
 	fuzz_check(st == HTTP_BAD_REQUEST || st == HTTP_URI_TOO_LONG ||
@@ -118,6 +149,28 @@ fuzz_validators(const char *s, size_t n)
 	(void)valid_utf8(s, n);
 }
 
+static void
+fuzz_zone(const char *z, const unsigned char *data, size_t size)
+{
+	struct tzcal	cal;
+	int64_t		ts = 0, lo, hi;
+	size_t		n = strlen(z);
+
+	if (!tzcal_known(z))
+		return;
+	fuzz_check(n >= 1 && n <= TZ_NAME_MAX && z[0] != '/' &&
+	    strstr(z, "/../") == NULL && strncmp(z, "../", 3) != 0 &&
+	    strcmp(z, "..") != 0);
+	fuzz_check(tzcal_init(&cal, z) == 0);
+	if (size >= sizeof(ts))
+		memcpy(&ts, data, sizeof(ts));
+	ts = (int64_t)((uint64_t)ts % 253402300800000ULL);
+	lo = tzcal_day(&cal, ts, &hi);
+	fuzz_check(lo <= ts && ts < hi);
+	lo = tzcal_week(&cal, ts, &hi);
+	fuzz_check(lo <= ts && ts < hi);
+}
+
 int
 LLVMFuzzerTestOneInput(const unsigned char *data, size_t size)
 {
@@ -131,6 +184,7 @@ LLVMFuzzerTestOneInput(const unsigned char *data, size_t size)
 	q[size - 1] = '\0';
 	fuzz_query(&routes[data[0] % ROUTE__MAX], q);
 	fuzz_validators((const char *)data + 1, size - 1);
+	fuzz_zone(q, data, size);
 	free(q);
 	return 0;
 }

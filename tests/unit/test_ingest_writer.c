@@ -1,7 +1,9 @@
 /*
  * ingest/writer.c + candles.c on a real database: duplicates, late ticks
  * amending their candle at every level (open/close by (ts, id)), symbols'
- * newest tick and largest id.
+ * newest tick and largest id; the exact notional (beyond int64, carried
+ * across batches by the upsert, either sign); days in the store's zone,
+ * read again by every batch.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -31,6 +33,24 @@ add(struct writer *w, struct ingest_stats *st, const char *sym, long long ts,
 		tap_ok(0, "writer_add %s %lld", sym, ts);
 }
 
+/* A tick with a price already scaled (8 decimals), committed alone. */
+static void
+add_raw(struct writer *w, struct ingest_stats *st, const char *sym,
+    long long ts, long long price, long long size)
+{
+	struct tick t;
+
+	tick_reset(&t);
+	snprintf(t.symbol, sizeof(t.symbol), "%s", sym);
+	t.ts = ts;
+	t.price = price;
+	t.decimals = 8;
+	t.size = size;
+	t.nkey = tick_hash_nkey(t.price, t.size);
+	if (writer_add(w, &t, st) != 0 || writer_commit(w) != 0)
+		tap_ok(0, "writer_add %s %lld", sym, ts);
+}
+
 /* One row of a query, its columns joined by '|'. */
 static void
 row(sqlite3 *db, const char *sql, char *out, size_t outsz)
@@ -47,6 +67,93 @@ row(sqlite3 *db, const char *sql, char *out, size_t outsz)
 			n += (size_t)snprintf(out + n, outsz - n, "%s%s",
 			    i ? "|" : "", (const char *)sqlite3_column_text(st, i));
 	sqlite3_finalize(st);
+}
+
+static void
+test_notional(struct writer *w, sqlite3 *db, struct ingest_stats *st)
+{
+	char got[512];
+
+	row(db, "SELECT notional_hi, notional_lo FROM candles WHERE iv = 1"
+	    " AND t = 1764322200000", got, sizeof(got));
+	/* 1.00 x 10 + 2.00 x 20 + 3.00 x 1 + 1.50 x 2 + 5.00 x 3 = 71.00 */
+	tap_is_str(got, "0|7100000000", "notional of the minute, two batches");
+	row(db, "SELECT group_concat(DISTINCT notional_hi || '|' ||"
+	    " notional_lo) FROM candles WHERE iv >= 60", got, sizeof(got));
+	tap_is_str(got, "0|12095000000", "1h .. 1w: both minutes (+ 9.99 x 5)");
+	/*
+	 * The largest price with the largest size, three batches: the sum
+	 * 2999999999999999997 * 10^12 needs 102 bits; each upsert carries
+	 * lo's overflow into hi.
+	 */
+	add_raw(w, st, "BIG", M0, 999999999999999999LL, 1000000000000LL);
+	row(db, "SELECT notional_hi, notional_lo FROM candles WHERE iv = 1"
+	    " AND symbol_id = (SELECT id FROM symbols WHERE symbol = 'BIG')",
+	    got, sizeof(got));
+	tap_is_str(got, "999999999999|999999000000000000", "one tick: 10^30");
+	add_raw(w, st, "BIG", M0 + 1, 999999999999999999LL, 1000000000000LL);
+	add_raw(w, st, "BIG", M0 + 2, 999999999999999999LL, 1000000000000LL);
+	row(db, "SELECT group_concat(DISTINCT notional_hi || '|' || notional_lo)"
+	    " FROM candles WHERE symbol_id = (SELECT id FROM symbols WHERE"
+	    " symbol = 'BIG')", got, sizeof(got));
+	tap_is_str(got, "2999999999999|999997000000000000",
+	    "three batches, every level: exact, lo carried into hi");
+	add_raw(w, st, "NEG", M0, -999999999999999999LL, 1000000000000LL);
+	add_raw(w, st, "NEG", M0 + 1, 1, 1);
+	row(db, "SELECT group_concat(DISTINCT notional_hi || '|' || notional_lo)"
+	    " FROM candles WHERE symbol_id = (SELECT id FROM symbols WHERE"
+	    " symbol = 'NEG')", got, sizeof(got));
+	tap_is_str(got, "-999999999999|-999998999999999999",
+	    "negative: -(10^18 - 1) x 10^12 + 1, truncated parts");
+}
+
+/* Days and weeks of the store's zone, read again by every batch. */
+static void
+test_zone(struct writer *w, sqlite3 *db, struct ingest_stats *st)
+{
+	char got[512];
+
+	sqlite3_exec(db, "UPDATE settings SET value = 'America/New_York'"
+	    " WHERE key = 'tz'", NULL, NULL, NULL);
+	/* 2024-03-10 04:59:59.999Z and 05:00Z: New York's 03-09 and 03-10 */
+	add_raw(w, st, "NY", 1710046799999LL, 100000000, 1);
+	add_raw(w, st, "NY", 1710046800000LL, 200000000, 1);
+	row(db, "SELECT group_concat(t || ':' || volume) FROM (SELECT t, volume"
+	    " FROM candles WHERE iv = 1440 AND symbol_id = (SELECT id FROM"
+	    " symbols WHERE symbol = 'NY') ORDER BY t)", got, sizeof(got));
+	tap_is_str(got, "1709960400000:1,1710046800000:1",
+	    "1d at New York's midnight (05:00Z), the batch read the zone");
+	row(db, "SELECT group_concat(t) FROM (SELECT t FROM candles WHERE"
+	    " iv = 240 AND symbol_id = (SELECT id FROM symbols WHERE"
+	    " symbol = 'NY') ORDER BY t)", got, sizeof(got));
+	tap_is_str(got, "1710043200000", "4h stays UTC (04:00Z holds both)");
+	row(db, "SELECT t FROM candles WHERE iv = 10080 AND symbol_id ="
+	    " (SELECT id FROM symbols WHERE symbol = 'NY')", got, sizeof(got));
+	tap_is_str(got, "1709528400000", "1w from Monday 03-04 05:00Z");
+	sqlite3_exec(db, "UPDATE settings SET value = 'UTC' WHERE key = 'tz'",
+	    NULL, NULL, NULL);
+	add_raw(w, st, "UT", 1710046799999LL, 100000000, 1);
+	row(db, "SELECT t FROM candles WHERE iv = 1440 AND symbol_id ="
+	    " (SELECT id FROM symbols WHERE symbol = 'UT')", got, sizeof(got));
+	tap_is_str(got, "1710028800000", "the zone changed: the next batch's "
+	    "day is UTC's");
+	sqlite3_exec(db, "UPDATE settings SET value = 'Nowhere/City' WHERE"
+	    " key = 'tz'", NULL, NULL, NULL);
+	{
+		struct tick t;
+
+		tick_reset(&t);
+		strcpy(t.symbol, "UT");
+		t.ts = 1710046799999LL + 1000;
+		t.price = 1;
+		t.size = 1;
+		t.nkey = 7;
+		tap_is_int(writer_add(w, &t, st) == 0 ? writer_commit(w) : -1,
+		    -1, "a zone this system does not know: the batch fails");
+	}
+	row(db, "SELECT count(*) FROM ticks WHERE symbol_id = (SELECT id FROM"
+	    " symbols WHERE symbol = 'UT')", got, sizeof(got));
+	tap_is_str(got, "1", "... and is rolled back");
 }
 
 int
@@ -120,6 +227,8 @@ main(void)
 	tap_is_str(got, "AAPL|2|6|4|30000|150000000|2|6",
 	    "newest by ts, ties to the newer id; late ticks leave it; "
 	    "seq_id the largest id");
+	test_notional(w, db, &st);
+	test_zone(w, db, &st);
 	writer_free(w);
 	sqlite3_close(db);
 	unlink(dbp);
