@@ -27,6 +27,7 @@ import { bar_apply, bar_from_candle, bar_put, bar_start, daily } from './bars.js
 import { Legend } from './legend.js';
 import { Overlays } from './overlays.js';
 import { TimeAxis, time_text } from './timeaxis.js';
+import { zone_known } from './zone.js';
 
 const PAGE_BARS = 500;
 const LOAD_AHEAD = 50;
@@ -282,7 +283,7 @@ export class ChartView {
 	/* show: draw the ANSWER of `candles`, then the logged ticks after it. */
 	show(answer) {
 		this.set_decimals(this.answer_decimals(answer));
-		this.zone = answer.tz || 'UTC';
+		this.zone = zone_known(answer.tz) ? answer.tz : 'UTC';
 		this.bars = answer.candles.map(bar_from_candle);
 		this.cursor = answer.cursor;
 		this.older = { more: answer.more === true, next: answer.next,
