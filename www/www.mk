@@ -1,8 +1,9 @@
 # www/: the chart page is static files; the build only copies the chart
 # library's standalone production file from npm (package-lock.json pins it)
 # into www/vendor/, which is not committed.  `make screenshot` runs the
-# browser test against a live stack and keeps its picture as
-# docs/screenshot.png.
+# browser test against a live stack and keeps its pictures of the page,
+# overlays on, at desktop width (docs/screenshot.png) and at phone width
+# (docs/screenshot-phone.png).
 
 LWC_DIST    := node_modules/lightweight-charts/dist/lightweight-charts.standalone.production.js
 WWW_VENDOR  := www/vendor/lightweight-charts.standalone.production.js
@@ -25,6 +26,8 @@ $(WWW_VENDOR): $(LWC_DIST)
 	cp $< $@
 
 screenshot: all
-	TICKFEED_SCREENSHOT=$(CURDIR)/docs/screenshot.png tests/browser/chart.t
+	TICKFEED_SCREENSHOT=$(CURDIR)/docs/screenshot.png \
+	    TICKFEED_SCREENSHOT_PHONE=$(CURDIR)/docs/screenshot-phone.png \
+	    tests/browser/chart.t
 
 CLEAN_EXTRA += www/vendor

@@ -17,20 +17,17 @@
 //                        printed), TICKFEED_KEY
 
 import { execFileSync } from 'node:child_process';
-import { writeFileSync } from 'node:fs';
-import { chromium } from 'playwright-core';
+import { api, api_text, bars_of, bars_settle, BASE, caught_up, ctl, ingest_csv, launch,
+    open_page, pages_opened, SETTLE_MS, sleep, trades_settle } from './page.mjs';
 import { diag, done_testing, is, like, ok } from './tap.mjs';
 
-const BASE = process.env.TICKFEED_URL;
 const QUIET = process.env.TICKFEED_QUIET;
 const LIVE = process.env.TICKFEED_LIVE;
-const TMP = process.env.TICKFEED_TMP;
 const DB = process.env.TICKFEED_DB;
 const HEARTBEAT_MS = Number(process.env.TICKFEED_HEARTBEAT_MS);
 const SILENCE_MARGIN_MS = 1000;	/* www/js/feed.js */
 const OUTAGE_MS = 6000;
 const PRICE_BOUND_MS = 2000;	/* the feature: a tick shows within 2 s */
-const SETTLE_MS = 20000;	/* how long a live chart may take to match */
 /* Under mod_cgi each stream is its own process that looks for new ticks
    now and then: slower by design, bounded here only to catch a stall. */
 const CGI_PRICE_BOUND_MS = 10000;
@@ -41,96 +38,11 @@ const LIVE_PRICES = {
 	fallback: ['126.05', '120.90'], cors: ['127.35', '121.15'],
 };
 
-const sleep = ms => new Promise(r => setTimeout(r, ms));
-
-function ctl(...args) {
-	return execFileSync(process.env.TICKFEED_CTL, args,
-	    { encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'] });
-}
-
-async function api(endpoint, params = {}, base = BASE) {
-	const url = new URL('api/v1/' + endpoint, base);
-	for (const [k, v] of Object.entries(params))
-		url.searchParams.set(k, String(v));
-	const res = await fetch(url);
-	if (!res.ok)
-		throw new Error(`${url}: HTTP ${res.status}`);
-	return res.json();
-}
-
 /* store_ids: every tick id in (FLOOR, CURSOR], in order, as sqlite3 reads them. */
 function store_ids(floor, cursor) {
 	const out = execFileSync('sqlite3', ['-readonly', DB, 'SELECT id FROM ticks ' +
 	    `WHERE id > ${floor} AND id <= ${cursor} ORDER BY id`], { encoding: 'utf8' });
 	return out.split('\n').filter(Boolean).map(Number);
-}
-
-/* ingest_csv: store LINES (symbol,ts,price,size) through tickfeed-ingest. */
-let csv_n = 0;
-function ingest_csv(lines) {
-	const file = `${TMP}/feed-${++csv_n}.csv`;
-	writeFileSync(file, 'symbol,ts,price,size\n' + lines.join('\n') + '\n');
-	return ctl('ingest', file);
-}
-
-function bars_of(answer) {
-	return answer.candles.map(c => ({ t: c.t, open: c.open, high: c.high,
-	    low: c.low, close: c.close, volume: c.volume }));
-}
-
-/*
- * bars_settle: the chart's bars compared with `candles` (the same query),
- * tried until they match or SETTLE_MS passes: with ticks arriving, the two
- * are read at slightly different moments.  Returns [got, want].
- */
-async function bars_settle(page, base = BASE) {
-	const until = Date.now() + SETTLE_MS;
-	let got, want;
-	for (;;) {
-		await page.waitForFunction(() => window.tickfeed &&
-		    window.tickfeed.ready());
-		const q = await page.evaluate(() => window.tickfeed.query());
-		want = bars_of(await api('candles', q, base));
-		got = await page.evaluate(() => window.tickfeed.bars());
-		if (JSON.stringify(got) === JSON.stringify(want) ||
-		    Date.now() > until)
-			return [got, want];
-		await sleep(250);
-	}
-}
-
-/* caught_up: wait until the page's feed cursor reaches the API's. */
-async function caught_up(page) {
-	const h = await api('health');
-	await page.waitForFunction(c => window.tickfeed.cursor() >= c,
-	    h.cursor, { timeout: SETTLE_MS });
-	return h.cursor;
-}
-
-function watch_console(page, sink) {
-	page.on('console', m => {
-		if (m.type() === 'error' || m.type() === 'warning')
-			sink.push(`${m.type()}: ${m.text()}`);
-	});
-	page.on('pageerror', e => sink.push(`pageerror: ${e.message}`));
-}
-
-const pages_opened = [];
-
-/* open_page: PATH in a new page of CTX (a browser: in a new context). */
-async function open_page(ctx, path, opts = {}, base = BASE) {
-	if (ctx.newContext)
-		ctx = await ctx.newContext(opts);
-	const page = await ctx.newPage();
-	page.errors = [];
-	pages_opened.push(page);
-	watch_console(page, page.errors);
-	await page.goto(new URL(path, base).href);
-	await page.waitForFunction(() => window.tickfeed &&
-	    window.tickfeed.ready() &&
-	    window.tickfeed.connection().state === 'live', null,
-	    { timeout: SETTLE_MS });
-	return page;
 }
 
 async function test_load(browser) {
@@ -212,6 +124,10 @@ async function test_live_tick(browser, label, setup) {
 	const [got, want] = await bars_settle(page);
 	is(got, want, `${label}: after a new bar, an update and a late tick, bars equal candles`);
 	is(got[got.length - 1].close, Number(p2), `${label}: the last bar closes at the last tick`);
+	const [tg, tw] = await trades_settle(page, QUIET);
+	is(tg, tw, `${label}: the recent trades equal ticks?order=desc, prices as written`);
+	is(tg.slice(0, 3).map(t => t.price), ['99.99', p2, p1],
+	    `${label}: newest first: the late tick, then the two before it`);
 	const errors = label === 'fallback' ? page.errors.filter(e =>
 	    !/net::ERR_FAILED/.test(e)) : page.errors;
 	is(errors, [], `${label}: no console errors or warnings` +
@@ -259,13 +175,12 @@ async function click_and_check(page, selector, symbol, interval) {
 async function test_switch(browser) {
 	const page = await open_page(browser, `./?symbol=${QUIET}&interval=1m`);
 	await click_and_check(page, `li[data-symbol="${LIVE}"] button`, LIVE, '1m');
-	await click_and_check(page, 'button[data-interval="5m"]', LIVE, '5m');
-	await click_and_check(page, 'button[data-interval="1h"]', LIVE, '1h');
-	await click_and_check(page, 'button[data-interval="1d"]', LIVE, '1d');
+	for (const iv of ['5m', '30m', '1h', '4h', '1d', '1w'])
+		await click_and_check(page, `button[data-interval="${iv}"]`, LIVE, iv);
 	await page.goBack();
-	await page.waitForFunction(() => window.tickfeed.interval() === '1h' &&
+	await page.waitForFunction(() => window.tickfeed.interval() === '1d' &&
 	    window.tickfeed.ready());
-	is(await page.evaluate(() => window.tickfeed.interval()), '1h',
+	is(await page.evaluate(() => window.tickfeed.interval()), '1d',
 	    'Back returns to the previous interval');
 	is(page.errors, [], 'no console errors or warnings while switching');
 	await page.context().close();
@@ -365,17 +280,43 @@ async function test_phone(browser) {
 	is(m.scroll, 390, 'phone width: nothing wider than the screen');
 	ok(m.chart_w === 390 && m.chart_h >= 300,
 	    `phone width: the chart fills the width (${m.chart_w}x${m.chart_h})`);
+	await page.waitForFunction(() => window.tickfeed.trades_ready());
+	const shown = await page.evaluate(() => {
+		const on_screen = el => {
+			const r = el.getBoundingClientRect();
+			return r.width > 0 && r.left >= 0 && r.right <= innerWidth &&
+			    r.top < innerHeight;
+		};
+		const n = sel => [...document.querySelectorAll(sel)].filter(on_screen).length;
+		return [n('[data-interval]'), n('.ov'), n('.zone select'),
+		    n('.trades li') > 0];
+	});
+	is(shown, [8, 3, 1, true],
+	    'phone width: the 8 intervals, 3 overlays, the zone and recent trades are on the screen');
 	is(page.errors, [], 'phone width: no console errors or warnings');
 	await page.context().close();
 }
 
-async function screenshot(browser, file) {
-	const page = await open_page(browser, `./?symbol=${LIVE}&interval=1m`,
-	    { viewport: { width: 1280, height: 720 }, deviceScaleFactor: 1 });
-	await sleep(3000);	/* a few live ticks flash in the list */
-	await page.screenshot({ path: file });
-	ok(true, `screenshot of the live page in ${file}`);
-	await page.context().close();
+/*
+ * screenshot: the live page with the overlays on, at desktop width into
+ * FILE and, if PHONE_FILE, at phone width.
+ */
+async function screenshot(browser, file, phone_file) {
+	const view = `./?symbol=${LIVE}&interval=1m&sma=20&ema=50&vwap=1`;
+	const shots = [[file, { viewport: { width: 1280, height: 800 } }],
+	    [phone_file, { viewport: { width: 390, height: 844 },
+	    isMobile: true, hasTouch: true }]];
+	for (const [f, opts] of shots) {
+		if (!f)
+			continue;
+		const page = await open_page(browser, view,
+		    { ...opts, deviceScaleFactor: 1 });
+		await page.waitForFunction(() => window.tickfeed.trades_ready());
+		await sleep(3000);	/* a few live ticks flash in the list */
+		await page.screenshot({ path: f });
+		ok(true, `screenshot of the live page in ${f}`);
+		await page.context().close();
+	}
 }
 
 /* age_shown: the "last tick" text of PAGE and whether it is visible. */
@@ -542,8 +483,7 @@ async function test_pruned(browser) {
 
 /* api_raw_prices: [symbol, price text as the API wrote it] from `symbols`. */
 async function api_raw_prices() {
-	const res = await fetch(new URL('api/v1/symbols', BASE));
-	const text = await res.text();
+	const text = await api_text('symbols');
 	const out = [];
 	const re = /"symbol"\s*:\s*"([^"]+)"[^}]*?"price"\s*:\s*(-?[0-9.]+)/g;
 	for (let m; (m = re.exec(text));)
@@ -552,13 +492,7 @@ async function api_raw_prices() {
 }
 
 async function main() {
-	const browser = await chromium.launch({
-		executablePath: '/usr/bin/chromium',
-		args: ['--headless', '--no-sandbox', '--disable-gpu',
-		    '--disable-quic', '--no-first-run',
-		    '--disable-background-networking',
-		    '--disable-component-update', '--disable-sync'],
-	});
+	const browser = await launch();
 	try {
 		await test_load(browser);
 		await test_live_tick(browser, 'stream', null);
@@ -580,7 +514,8 @@ async function main() {
 		if (process.env.TICKFEED_SUBDIR_URL)
 			await test_subdir(browser, process.env.TICKFEED_SUBDIR_URL);
 		if (process.env.TICKFEED_SCREENSHOT)
-			await screenshot(browser, process.env.TICKFEED_SCREENSHOT);
+			await screenshot(browser, process.env.TICKFEED_SCREENSHOT,
+			    process.env.TICKFEED_SCREENSHOT_PHONE);
 		await test_restart(browser);
 		await test_silent(browser);
 		await test_pruned(browser);

@@ -9,10 +9,12 @@
 #     over the stream, over long-poll (EventSource removed), over the
 #     fallback to long-poll (stream requests fail), and with the API on
 #     another origin (CORS); each time a new bar, an update and a late tick
-#     leave the bars equal to `candles`
-#   - switching symbol and interval (clicks) loads the right data and keeps
-#     it in the URL; Back returns
-#   - phone width: nothing overflows, the chart fills the width
+#     leave the bars equal to `candles`, and the recent trades equal
+#     ticks?order=desc with prices as written, the late tick on top
+#   - switching symbol and every interval of the API, 1m to 1w (clicks),
+#     loads the right data and keeps it in the URL; Back returns
+#   - phone width: nothing overflows, the chart fills the width; the
+#     intervals, overlays, zone and recent trades are on the screen
 #   - the app stopped for 6 s mid-stream while ticks are stored, then
 #     restarted: the page says so, keeps its stream (the web server's
 #     retry answer; no long-poll, no reload), is live again within 6 s,
@@ -31,6 +33,9 @@
 #   - with API keys on (a second app and nginx on the same database): the
 #     page asks for a key, refuses a wrong one, logs in with a good one,
 #     sends it as Bearer and as the stream's cookie, and goes live
+#   - screenshots of the live page with SMA, EMA and VWAP on, at desktop
+#     and phone width (TICKFEED_SCREENSHOT, TICKFEED_SCREENSHOT_PHONE, else
+#     in $BUILD)
 . "$(dirname "$0")/../lib.sh"
 
 [ -x /usr/bin/chromium ] || skip_all "chromium is not installed"
@@ -52,13 +57,15 @@ on_exit "[ -s $TEST_TMP/stack/app.pid ] && kill -CONT \$(cat $TEST_TMP/stack/app
 on_exit "stack_kill_pidfile $TEST_TMP/sim.pid"
 
 # History: a seeded walk over the last six hours, told backwards so that
-# it ends where the live simulator (same presets) starts.
+# it ends where the live simulator (same presets) starts, and stored in
+# time order, as a feed stores it (the recent trades list by id).
 now=$(date +%s%3N)
 start=$((now - 6 * 3600 * 1000))
 "$INGEST" simulate --symbols "$LIVE_SYMBOLS" --seed 7 --count 14400 --rate 0 \
     --start-ts "$start" --step-ms 1500 --print csv |
     awk -F, -v OFS=, -v s="$start" -v e="$((now - 1000))" \
-    'NR == 1 { print; next } { $2 = sprintf("%.0f", e - ($2 - s)); print }' >"$TEST_TMP/history.csv"
+    'NR == 1 { print; next } { $2 = sprintf("%.0f", e - ($2 - s)); print }' |
+    { IFS= read -r header; echo "$header"; sort -s -t, -k2,2n; } >"$TEST_TMP/history.csv"
 "$INGEST" -q "$TEST_TMP/history.csv"
 is "$?" 0 "six hours of history stored"
 
@@ -141,6 +148,7 @@ TICKFEED_URL=$nginx_url/ TICKFEED_CTL=$TEST_TMP/ctl TICKFEED_TMP=$TEST_TMP \
     TICKFEED_KEYS_URL=$keys_url/ TICKFEED_KEY=$TICKFEED_KEY \
     TICKFEED_QUIET=QUIET TICKFEED_LIVE=MSFT TICKFEED_HEARTBEAT_MS=$HEARTBEAT_MS \
     TICKFEED_SCREENSHOT=${TICKFEED_SCREENSHOT:-$BUILD/screenshot.png} \
+    TICKFEED_SCREENSHOT_PHONE=${TICKFEED_SCREENSHOT_PHONE:-$BUILD/screenshot-phone.png} \
     node "$ROOT/tests/browser/chart.mjs"
 rc=$?
 if [ "$rc" -ne 0 ]; then

@@ -1,12 +1,17 @@
 // logic.mjs: the page's pure parts (exact price text, bar arithmetic, the
-// tick log, the JSON reviver that counts decimals) run under node.
+// tick log, the JSON reviver that counts decimals, time zones and the
+// axis's marks, the overlays' arithmetic, the URL's view) run under node.
 
 import { TickAge, age_text } from '../../www/js/age.js';
 import { api_parse, price_decimals, decimals_of_text } from '../../www/js/api.js';
-import { bar_apply, bar_put, bar_start, TickLog } from '../../www/js/bars.js';
+import { bar_apply, bar_from_candle, bar_put, bar_start, TickLog } from '../../www/js/bars.js';
 import { backoff_ms, silence_limit_ms } from '../../www/js/feed.js';
 import { change_text, direction, percent_text, price_text, scaled_text } from '../../www/js/format.js';
+import { div_round, ema, ema_next, sma } from '../../www/js/indicators.js';
+import { state_parse, state_search } from '../../www/js/state.js';
 import { Market, quote_texts } from '../../www/js/symbols.js';
+import { clock_of, fill_weights, mark_text, stamp_of, time_text, wall_weight } from '../../www/js/timeaxis.js';
+import { day_bounds, wall_ms, week_bounds } from '../../www/js/zone.js';
 import { done_testing, is, ok } from './tap.mjs';
 
 function test_format() {
@@ -45,7 +50,7 @@ function test_bars() {
 	is(bars[0], { t: T, open: 10, high: 12, low: 9, close: 12, volume: 105 },
 	    'high, close and volume moved; open kept');
 	is(bar_apply(bars, '1m', tick(2, T + 60001, 8, 7)), 'new', 'a tick in the next minute opens a bar');
-	is(bars[1], { t: T + 60000, open: 8, high: 8, low: 8, close: 8, volume: 7 }, 'the new bar is the tick');
+	is(bars[1], { t: T + 60000, open: 8, high: 8, low: 8, close: 8, volume: 7, vwap: 8 }, 'the new bar is the tick');
 	is(bar_apply(bars, '1m', tick(3, T + 50, 99, 1)), 'late', 'a tick for an older bar is late');
 	is(bar_apply(bars, '1m', tick(4, T + 60000, 99, 1, true)), 'late', 'a late tick in the last bar is late');
 	is(bar_apply(bars, '1m', tick(5, T - 1, 99, 1)), 'old', 'a tick before the first bar is not drawn');
@@ -145,11 +150,150 @@ function test_negative() {
 	const T = 1704240000000;
 	const bars = [];
 	const tick = (id, ts, price) => ({ id, symbol: 'OIL', ts, price, size: 1, late: false });
-	bar_apply(bars, '1m', tick(4, T, -10.01));
-	bar_apply(bars, '1m', tick(5, T + 10000, -40.32));
-	bar_apply(bars, '1m', tick(6, T + 50000, -37.63));
-	is(bars, [{ t: T, open: -10.01, high: -10.01, low: -40.32, close: -37.63, volume: 3 }],
-	    'a bar of negative ticks: the high is the least negative');
+	bar_apply(bars, '1m', tick(4, T, -10.01), 'UTC', 2);
+	bar_apply(bars, '1m', tick(5, T + 10000, -40.32), 'UTC', 2);
+	bar_apply(bars, '1m', tick(6, T + 50000, -37.63), 'UTC', 2);
+	is(bars, [{ t: T, open: -10.01, high: -10.01, low: -40.32, close: -37.63, volume: 3, vwap: -29.32 }],
+	    'a bar of negative ticks: the high is the least negative, the vwap -87.96 / 3');
+}
+
+const NY = 'America/New_York';
+const Z = iso => Date.parse(iso);
+
+/* Days and weeks of a trading zone, as the API's (lib/tzcal.c). */
+function test_zone() {
+	is(day_bounds(Z('2024-03-10T12:00:00Z'), NY), [Z('2024-03-10T05:00:00Z'), Z('2024-03-11T04:00:00Z')],
+	    'New York, 2024-03-10: 23 hours from 05:00Z');
+	is(day_bounds(Z('2024-11-03T12:00:00Z'), NY), [Z('2024-11-03T04:00:00Z'), Z('2024-11-04T05:00:00Z')],
+	    'New York, 2024-11-03: 25 hours from 04:00Z');
+	is(day_bounds(Z('2024-11-04T04:59:59.999Z'), NY)[0], Z('2024-11-03T04:00:00Z'),
+	    'the last ms of that day is in it');
+	is(day_bounds(Z('2024-11-03T03:59:59.999Z'), NY)[0], Z('2024-11-02T04:00:00Z'),
+	    'the ms before it is in the day before');
+	is(day_bounds(Z('2024-09-08T12:00:00Z'), 'America/Santiago'), [Z('2024-09-08T04:00:00Z'), Z('2024-09-09T03:00:00Z')],
+	    'Santiago springs forward at midnight: the day starts at the end of the gap (01:00)');
+	is(day_bounds(Z('2024-06-01T20:00:00Z'), 'Asia/Kolkata')[0], Z('2024-06-01T18:30:00Z'),
+	    'Kolkata (+05:30): the day starts at 18:30Z');
+	is(day_bounds(Z('2024-11-03T12:00:00Z'), 'UTC'), [Z('2024-11-03T00:00:00Z'), Z('2024-11-04T00:00:00Z')],
+	    'UTC days are 00:00 to 00:00');
+	is(week_bounds(Z('2024-11-03T12:00:00Z'), NY), [Z('2024-10-28T04:00:00Z'), Z('2024-11-04T05:00:00Z')],
+	    'the New York week of Sunday 2024-11-03: Monday to Monday, 169 hours');
+	is(week_bounds(Z('2024-11-04T04:59:00Z'), NY)[0], Z('2024-10-28T04:00:00Z'),
+	    'Sunday 23:59 EST is still that week');
+	is(week_bounds(Z('2024-11-03T12:00:00Z'), 'UTC')[0], Z('2024-10-28T00:00:00Z'), 'UTC weeks start Monday 00:00Z');
+	is(week_bounds(Z('1970-01-01T00:00:00Z'), 'UTC')[0], Z('1969-12-29T00:00:00Z'), 'the week of the epoch starts before it');
+	is(bar_start(Z('2024-11-04T04:30:00Z'), '1d', NY), Z('2024-11-03T04:00:00Z'), '1d bar in New York');
+	is(bar_start(Z('2024-11-04T04:30:00Z'), '1d', 'UTC'), Z('2024-11-04T00:00:00Z'), '1d bar in UTC');
+	is(bar_start(Z('2024-11-03T07:30:00Z'), '4h', NY), Z('2024-11-03T04:00:00Z'), '4h bars stay aligned to UTC');
+	is(bar_start(Z('2024-11-03T07:45:00Z'), '30m', NY), Z('2024-11-03T07:30:00Z'), '30m bars too');
+	is(wall_ms(Z('2024-11-03T05:30:00Z'), NY), Z('2024-11-03T01:30:00Z'), 'the wall clock at 05:30Z: 01:30 EDT');
+	is(wall_ms(Z('2024-11-03T06:30:00Z'), NY), Z('2024-11-03T01:30:00Z'), 'and an hour later 01:30 again (EST)');
+}
+
+/* Live ticks into day bars of New York: the day is the zone's. */
+function test_zone_bars() {
+	const bars = [bar_from_candle({ t: Z('2024-11-03T04:00:00Z'), open: 10, high: 10,
+	    low: 10, close: 10, volume: 1, vwap: 10 })];
+	const tick = (id, iso, price) => ({ id, symbol: 'A', ts: Z(iso), price, size: 1 });
+	is(bar_apply(bars, '1d', tick(1, '2024-11-04T04:30:00Z', 11), NY, 2), 'update',
+	    '23:30 EST on Nov 3 moves the Nov 3 bar (in UTC it would be Nov 4)');
+	is(bar_apply(bars, '1d', tick(2, '2024-11-04T05:00:00Z', 12), NY, 2), 'new',
+	    'midnight EST opens the Nov 4 bar');
+	is(bars.map(b => b.t), [Z('2024-11-03T04:00:00Z'), Z('2024-11-04T05:00:00Z')], 'at 05:00Z');
+	const weeks = [bar_from_candle({ t: Z('2024-10-28T04:00:00Z'), open: 10, high: 10,
+	    low: 10, close: 10, volume: 1, vwap: 10 })];
+	is(bar_apply(weeks, '1w', tick(3, '2024-11-04T04:59:00Z', 11), NY, 2), 'update',
+	    'at 1w, Sunday 23:59 EST moves the week from Monday Oct 28');
+	is(bar_apply(weeks, '1w', tick(4, '2024-11-04T05:00:00Z', 12), NY, 2), 'new',
+	    'Monday 00:00 EST opens the next week');
+	is(weeks[1].t, Z('2024-11-04T05:00:00Z'), 'at 05:00Z');
+}
+
+/* The time axis's marks and labels in a zone. */
+function test_axis() {
+	const hours = [];
+	for (let t = Z('2024-11-02T22:00:00Z'); t <= Z('2024-11-03T08:00:00Z'); t += 3600e3)
+		hours.push({ originalTime: t / 1e3, timeWeight: 0 });
+	const days_at = zone => {
+		const pts = hours.map(p => ({ ...p }));
+		fill_weights(pts, 0, zone);
+		return pts.filter(p => p.timeWeight >= 50).map(p => new Date(p.originalTime * 1e3).toISOString());
+	};
+	is(days_at(NY), ['2024-11-03T04:00:00.000Z'], 'in New York the day mark is at local midnight (04:00Z)');
+	is(days_at('UTC'), ['2024-11-03T00:00:00.000Z'], 'in UTC at 00:00Z');
+	const pts = hours.map(p => ({ ...p }));
+	fill_weights(pts, 0, NY);
+	const again = hours.map(p => ({ ...p }));
+	fill_weights(again, 0, NY);
+	fill_weights(again, 5, NY);
+	is(again.map(p => p.timeWeight), pts.map(p => p.timeWeight), 'weighing from the middle gives the same weights');
+	is(wall_weight(Z('2024-11-03T01:00:00Z'), Z('2024-11-03T01:59:00Z')), 30,
+	    'back to 01:00 when clocks go back: an hour mark, not a day');
+	is(wall_weight(Z('2024-11-03T01:30:00Z'), Z('2024-11-03T01:59:00Z')), 22,
+	    'back to 01:30: a half-hour mark');
+	is(time_text(Z('2024-11-03T05:30:00Z'), NY, false), 'Sun 3 Nov \'24 01:30 EDT', 'the first 01:30 is EDT');
+	is(time_text(Z('2024-11-03T06:30:00Z'), NY, false), 'Sun 3 Nov \'24 01:30 EST', 'the second EST');
+	is(time_text(Z('2024-03-10T07:30:00Z'), NY, false), 'Sun 10 Mar \'24 03:30 EDT', 'spring forward: 02:xx never shows');
+	is(time_text(Z('2024-11-03T04:00:00Z'), NY, true), 'Sun 3 Nov \'24', 'a day bar: its date');
+	is(time_text(Z('2024-11-03T05:30:00Z'), 'UTC', false), 'Sun 3 Nov \'24 05:30 UTC', 'in UTC');
+	is(time_text(Z('2024-11-03T05:30:00Z'), 'Asia/Kolkata', false), 'Sun 3 Nov \'24 11:00 GMT+5:30', 'in Kolkata');
+	is([0, 1, 2, 3, 4].map(type => mark_text(Z('2024-11-03T05:30:15Z'), type, NY)),
+	    ['2024', 'Nov', '3 Nov', '01:30', '01:30:15'], 'mark labels of each type, on the wall clock');
+	is(clock_of(Z('2024-11-03T06:30:15.250Z'), NY), '01:30:15', 'a trade\'s time');
+	is(stamp_of(Z('2024-11-03T06:30:15.250Z'), NY), '2024-11-03 01:30:15.250 EST', 'and its full stamp');
+}
+
+function test_indicators() {
+	is(sma([1, 2, 3, 4, 5], 3), [null, null, 2, 3, 4], 'SMA 3');
+	is(sma([1, 2], 3), [null, null], 'SMA longer than the data: nothing');
+	is(ema([1, 2, 3, 4, 5], 3), [null, null, 2, 3, 4], 'EMA 3 starts at the SMA, k = 1/2');
+	is(ema([2, 4, 6, 8], 2), [null, 3, 5, 7], 'EMA 2, k = 2/3');
+	is(ema_next(3, 5, 3), 4, 'ema_next is the next EMA');
+	is([div_round(5n, 2n), div_round(-5n, 2n), div_round(7n, 3n), div_round(-7n, 3n)].map(Number), [3, -3, 2, -2],
+	    'halves round away from zero');
+}
+
+/* A bar's VWAP: exact when the page built the bar, else estimated. */
+function test_vwap() {
+	const T = Z('2024-11-04T15:00:00Z');
+	const tick = (id, ts, price, size) => ({ id, symbol: 'A', ts, price, size });
+	const bars = [];
+	bar_apply(bars, '1m', tick(1, T, 100.00, 10), 'UTC', 2);
+	bar_apply(bars, '1m', tick(2, T + 1, 101.00, 30), 'UTC', 2);
+	is(bars[0].vwap, 100.75, 'VWAP of a live bar: (100.00 x 10 + 101.00 x 30) / 40');
+	bar_apply(bars, '1m', tick(3, T + 2, 100.01, 1), 'UTC', 2);
+	is(bars[0].vwap, 100.73, '413001 / 41 = 10073.19.. hundredths: 100.73, exact');
+	ok(!bars[0].estimated, 'not an estimate');
+	const api = [bar_from_candle({ t: T, open: 100, high: 100, low: 100, close: 100, volume: 10, vwap: 100 })];
+	bar_apply(api, '1m', tick(4, T + 3, 102.00, 10), 'UTC', 2);
+	is([api[0].vwap, api[0].estimated], [101, true], 'a bar from the API moved by a tick: an estimate, marked');
+	const empty = [bar_from_candle({ t: T, open: 1, high: 1, low: 1, close: 1, volume: 0, vwap: null })];
+	bar_apply(empty, '1m', tick(5, T + 4, 3.5, 4), 'UTC', 2);
+	is([empty[0].vwap, empty[0].estimated], [3.5, undefined], 'a bar of volume 0 moved by a tick: exact');
+}
+
+/* The view in the URL: what a link says is what it shows. */
+function test_state() {
+	const full = '?symbol=AAPL&interval=5m&sma=20&ema=50&vwap=1&tz=utc';
+	is(state_parse(full), { symbol: 'AAPL', interval: '5m', sma: 20, ema: 50, vwap: true, tz: 'utc' },
+	    'every field read');
+	is(state_search(state_parse(full)), full, 'and written back the same');
+	is(state_search(state_parse('?symbol=AAPL')), '?symbol=AAPL&interval=1m', 'defaults are not written');
+	is(state_parse('?symbol=X&interval=2m&sma=1&ema=501&vwap=yes&tz=mars'),
+	    { symbol: 'X', interval: '1m', sma: null, ema: null, vwap: false, tz: 'feed' },
+	    'out of range or unknown: the defaults');
+	is([state_parse('?sma=2').sma, state_parse('?sma=500').sma, state_parse('?sma=2.5').sma, state_parse('?sma=-3').sma],
+	    [2, 500, null, null], 'lengths 2..500, digits only');
+	let bad = 0, n = 0;
+	for (const interval of ['1m', '5m', '15m', '30m', '1h', '4h', '1d', '1w'])
+		for (const tz of ['feed', 'utc', 'local'])
+			for (const [sma_n, ema_n, vwap] of [[null, null, false], [2, null, true], [null, 500, false], [9, 21, true]]) {
+				const v = { symbol: 'BRK.B', interval, sma: sma_n, ema: ema_n, vwap, tz };
+				n++;
+				if (JSON.stringify(state_parse(state_search(v))) !== JSON.stringify(v))
+					bad++;
+			}
+	is(bad, 0, `every view (${n}) survives the round trip through the URL`);
 }
 
 test_format();
@@ -159,4 +303,10 @@ test_bars();
 test_log();
 test_backoff();
 test_age();
+test_zone();
+test_zone_bars();
+test_axis();
+test_indicators();
+test_vwap();
+test_state();
 process.exitCode = done_testing() ? 0 : 1;

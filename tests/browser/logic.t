@@ -1,5 +1,6 @@
 #!/bin/bash
-# The chart page's pure logic (www/js/{format,bars,api,feed,age}.js) under node.
+# The chart page's pure logic (www/js/{format,bars,api,feed,age,zone,timeaxis,
+# indicators,state}.js) under node.
 # Browsers give JSON.parse's reviver the number's source text (ES2025); node
 # 20 does behind a flag, so the decimal counting runs as in the browser.
 . "$(dirname "$0")/../lib.sh"

@@ -17,7 +17,7 @@
 import { auth_headers, auth_refused } from './auth.js';
 
 const PRICE_KEYS = new Set(['price', 'prev_close', 'change', 'open', 'high',
-	'low', 'close']);
+	'low', 'close', 'vwap']);
 const written_decimals = new WeakMap();
 
 /* api_base: the absolute URL every endpoint is relative to, ending in "/". */

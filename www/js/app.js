@@ -1,15 +1,20 @@
 // app.js: the page.  Reads `symbols`, follows every symbol with one feed
-// from that answer's cursor, shows the chosen symbol and interval (kept in
-// the URL as ?symbol=AAPL&interval=5m) and keeps the list, the quote and
-// the chart moving with each tick.  window.tickfeed is a read-only view of
-// the page's state for tests and for the curious (see docs/chart.md).
+// from that answer's cursor, shows the view the URL asks for (symbol,
+// interval, overlays, the axis's zone: state.js) and keeps the list, the
+// quote, the chart and the recent trades moving with each tick.
+// window.tickfeed is a read-only view of the page's state for tests and
+// for the curious (see docs/chart.md).
 
 import { TickAge, age_text } from './age.js';
 import { api_get } from './api.js';
-import { INTERVALS, TickLog } from './bars.js';
+import { TickLog } from './bars.js';
 import { ChartView } from './chart.js';
 import { Feed } from './feed.js';
+import { length_ok } from './indicators.js';
+import { state_parse, state_search } from './state.js';
 import { Market, quote_texts, SymbolList } from './symbols.js';
+import { TradesView } from './trades.js';
+import { browser_zone, zone_known } from './zone.js';
 
 const LOG_TICKS = 20000;
 const SYMBOLS_REFRESH_MS = 60e3;
@@ -17,28 +22,37 @@ const AGE_REFRESH_MS = 1e3;
 const $ = sel => document.querySelector(sel);
 
 const page = {
-	market: null, log: null, feed: null, chart: null, list: null,
-	age: null, symbol: null, interval: '1m', conn: 'connecting',
-	conn_detail: '', loads: 0,
+	market: null, log: null, feed: null, chart: null, trades: null,
+	list: null, age: null, view: null, store_tz: null, feed_zone: 'UTC',
+	conn: 'connecting', conn_detail: '', loads: 0,
 };
 
-/* url_state: the symbol and interval the URL asks for (either may be null). */
-function url_state() {
-	const q = new URLSearchParams(location.search);
-	const interval = q.get('interval');
-	return { symbol: q.get('symbol'),
-	    interval: Object.hasOwn(INTERVALS, interval) ? interval : null };
-}
-
+/* url_keep: the view in the URL (PUSH: as a new history entry). */
 function url_keep(push) {
-	const q = new URLSearchParams(location.search);
-	q.set('symbol', page.symbol);
-	q.set('interval', page.interval);
-	const url = location.pathname + '?' + q.toString() + location.hash;
+	const url = location.pathname + state_search(page.view) + location.hash;
+	if (url === location.pathname + location.search + location.hash)
+		return;
 	if (push)
 		history.pushState(null, '', url);
 	else
 		history.replaceState(null, '', url);
+}
+
+/* zone_of: the tz database name of a view's zone choice TZ. */
+function zone_of(tz) {
+	return { feed: page.feed_zone, utc: 'UTC', local: browser_zone() }[tz];
+}
+
+/*
+ * set_feed_zone: the store's trading zone TZ, as `symbols` names it
+ * (UTC when the browser does not know it, or an older API names none).
+ */
+function set_feed_zone(tz) {
+	page.store_tz = tz;
+	page.feed_zone = tz && zone_known(tz) ? tz : 'UTC';
+	const opt = $('#zone option[value="feed"]');
+	opt.textContent = 'feed · ' + page.feed_zone;
+	$('#zone option[value="local"]').textContent = 'browser · ' + browser_zone();
 }
 
 function show_conn(state, detail) {
@@ -83,7 +97,7 @@ function show_notice(text) {
 }
 
 function show_quote() {
-	const s = page.market && page.market.get(page.symbol);
+	const s = page.market && page.market.get(page.view.symbol);
 	if (!s)
 		return;
 	const q = quote_texts(s);
@@ -95,24 +109,61 @@ function show_quote() {
 	document.title = s.symbol + ' ' + q.price + ' · tickfeed';
 }
 
-function show_intervals() {
+/* show_controls: the interval, overlay and zone controls as the view says. */
+function show_controls() {
+	const v = page.view;
 	for (const b of document.querySelectorAll('[data-interval]')) {
-		const on = b.dataset.interval === page.interval;
+		const on = b.dataset.interval === v.interval;
 		b.classList.toggle('active', on);
 		b.setAttribute('aria-pressed', String(on));
 	}
+	for (const name of ['sma', 'ema']) {
+		$('#ov-' + name).checked = v[name] !== null;
+		if (v[name] !== null)
+			$('#ov-' + name + '-n').value = String(v[name]);
+	}
+	$('#ov-vwap').checked = v.vwap;
+	$('#zone').value = v.tz;
+	$('#zone-name').textContent = zone_of(v.tz);
 }
 
-/* choose: show SYMBOL at INTERVAL (PUSH: a new history entry). */
-async function choose(symbol, interval, push) {
-	if (!page.market.get(symbol))
-		symbol = page.market.names()[0];
-	page.symbol = symbol;
-	page.interval = interval;
+/*
+ * show_view: show view WANT (state.js; PUSH: a new history entry): the
+ * overlays and the zone at once, the chart and the trades read again
+ * when the symbol or interval changed.
+ */
+function show_view(want, push) {
+	const before = page.view;
+	if (!page.market.get(want.symbol))
+		want = { ...want, symbol: page.market.names()[0] };
+	page.view = want;
 	url_keep(push);
-	page.list.select(symbol);
-	show_intervals();
+	show_controls();
+	page.list.select(want.symbol);
 	show_quote();
+	const zone = zone_of(want.tz);
+	page.chart.set_view_zone(zone);
+	page.trades.set_zone(zone);
+	page.chart.set_overlays(want.sma, want.ema, want.vwap);
+	if (!before || before.symbol !== want.symbol)
+		load_trades();
+	if (!before || before.symbol !== want.symbol ||
+	    before.interval !== want.interval)
+		load_chart();
+}
+
+/* change: show the view with CHANGES (PUSH: a new history entry). */
+function change(changes, push) {
+	show_view({ ...page.view, ...changes }, push);
+}
+
+/* retry_later: FN again in 3 s unless the view moved on (load N). */
+function retry_later(n, fn) {
+	setTimeout(() => { if (n === page.loads) fn(); }, 3e3);
+}
+
+async function load_chart() {
+	const { symbol, interval } = page.view;
 	const n = ++page.loads;
 	try {
 		await page.chart.load(symbol, interval,
@@ -123,9 +174,18 @@ async function choose(symbol, interval, push) {
 		if (n === page.loads)
 			show_notice('Could not load ' + symbol + ' ' + interval +
 			    ' candles: ' + e.message + '. Retrying…');
+		retry_later(n, load_chart);
+	}
+}
+
+async function load_trades() {
+	const symbol = page.view.symbol;
+	try {
+		await page.trades.load(symbol);
+	} catch (e) {
 		setTimeout(() => {
-			if (n === page.loads)
-				choose(page.symbol, page.interval, false);
+			if (page.view.symbol === symbol && !page.trades.ready)
+				load_trades();
 		}, 3e3);
 	}
 }
@@ -140,6 +200,7 @@ function on_ticks(ticks) {
 		if (s)
 			moved.set(s.symbol, s);
 		page.chart.tick(tk);
+		page.trades.tick(tk);
 	}
 	show_moves(moved);
 	show_age();
@@ -153,7 +214,7 @@ function show_moves(moved) {
 	}
 	for (const s of moved.values())
 		page.list.update(s, true);
-	const s = moved.get(page.symbol);
+	const s = moved.get(page.view.symbol);
 	if (s) {
 		page.chart.set_decimals(s.decimals);
 		show_quote();
@@ -166,6 +227,13 @@ async function refresh_symbols() {
 		const answer = await api_get('symbols', {});
 		const before = page.market.names().length;
 		page.market.merge(answer);
+		if (answer.tz !== page.store_tz) {
+			/* set-tz: the store's days moved; read everything again */
+			set_feed_zone(answer.tz);
+			const view = page.view;
+			page.view = null;
+			show_view(view, false);
+		}
 		page.list.render(page.market);
 		if (page.market.names().length !== before)
 			page.feed.set_symbols(page.market.names());
@@ -177,15 +245,42 @@ async function refresh_symbols() {
 	}
 }
 
+/* wire_overlay: the checkbox and length of overlay NAME (sma, ema). */
+function wire_overlay(name) {
+	const box = $('#ov-' + name), len = $('#ov-' + name + '-n');
+	const length = () => {
+		const n = Number(len.value);
+		return length_ok(n) ? n : null;
+	};
+	box.addEventListener('change', () => {
+		if (box.checked && length() === null)
+			len.value = len.defaultValue;
+		change({ [name]: box.checked ? length() : null }, false);
+	});
+	len.addEventListener('change', () => {
+		if (length() === null)
+			len.value = String(page.view[name] ?? len.defaultValue);
+		else if (box.checked)
+			change({ [name]: length() }, false);
+	});
+}
+
 function wire_controls() {
 	for (const b of document.querySelectorAll('[data-interval]'))
 		b.addEventListener('click', () => {
-			if (b.dataset.interval !== page.interval)
-				choose(page.symbol, b.dataset.interval, true);
+			if (b.dataset.interval !== page.view.interval)
+				change({ interval: b.dataset.interval }, true);
 		});
+	wire_overlay('sma');
+	wire_overlay('ema');
+	$('#ov-vwap').addEventListener('change', ev =>
+	    change({ vwap: ev.target.checked }, false));
+	$('#zone').addEventListener('change', ev =>
+	    change({ tz: ev.target.value }, false));
 	window.addEventListener('popstate', () => {
-		const want = url_state();
-		choose(want.symbol || page.symbol, want.interval || '1m', false);
+		const want = state_parse(location.search);
+		show_view({ ...want, symbol: want.symbol || page.view.symbol },
+		    false);
 	});
 }
 
@@ -194,8 +289,20 @@ function debug_hook() {
 		bars: () => page.chart.data(),
 		query: () => page.chart.query(),
 		ready: () => page.chart.ready,
-		symbol: () => page.symbol,
-		interval: () => page.interval,
+		symbol: () => page.view.symbol,
+		interval: () => page.view.interval,
+		view: () => ({ ...page.view }),
+		zones: () => ({ axis: page.chart.axis.zone,
+		    trades: page.trades.zone, feed: page.feed_zone }),
+		overlays: () => page.chart.overlays.data(),
+		history: () => page.chart.history(),
+		visible: () => page.chart.visible(),
+		x_of: t => page.chart.x_of(t),
+		hover: () => page.chart.hover,
+		axis_marks: () => page.chart.axis.marks.slice(),
+		legend: () => page.chart.legend.text(),
+		trades: () => page.trades.data(),
+		trades_ready: () => page.trades.ready,
 		cursor: () => page.feed.cursor,
 		connection: () => ({ state: page.conn, detail: page.conn_detail }),
 		feed: () => ({ mode: page.feed.mode, ...page.feed.stats }),
@@ -233,12 +340,16 @@ async function start() {
 	const answer = await first_symbols();
 	show_notice('');
 	page.market = new Market(answer);
+	set_feed_zone(answer.tz);
 	page.log = new TickLog(LOG_TICKS, answer.cursor);
 	page.age = new TickAge(newest_ts(answer));
 	show_age();
 	page.chart = new ChartView($('#chart'), page.log);
-	page.list = new SymbolList($('#symbol-list'),
-	    name => { if (name !== page.symbol) choose(name, page.interval, true); });
+	page.trades = new TradesView($('#trade-list'), page.log);
+	page.list = new SymbolList($('#symbol-list'), name => {
+		if (name !== page.view.symbol)
+			change({ symbol: name }, true);
+	});
 	page.list.render(page.market);
 	page.feed = new Feed(page.market.names(), answer.cursor, on_ticks,
 	    show_conn, on_beat);
@@ -247,8 +358,7 @@ async function start() {
 	page.feed.start();
 	setInterval(refresh_symbols, SYMBOLS_REFRESH_MS);
 	setInterval(show_age, AGE_REFRESH_MS);
-	const want = url_state();
-	await choose(want.symbol, want.interval || '1m', false);
+	show_view(state_parse(location.search), false);
 }
 
 start();
