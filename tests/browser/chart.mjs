@@ -18,7 +18,7 @@
 
 import { execFileSync } from 'node:child_process';
 import { api, api_text, bars_of, bars_settle, BASE, caught_up, ctl, ingest_csv, launch,
-    open_page, pages_opened, SETTLE_MS, sleep, trades_settle } from './page.mjs';
+    open_page, pages_opened, SETTLE_MS, sleep, trades_settle, watch_console } from './page.mjs';
 import { diag, done_testing, is, like, ok } from './tap.mjs';
 
 const QUIET = process.env.TICKFEED_QUIET;

@@ -101,7 +101,7 @@ export function ingest_csv(lines) {
 	return ctl('ingest', file);
 }
 
-function watch_console(page, sink) {
+export function watch_console(page, sink) {
 	page.on('console', m => {
 		if (m.type() === 'error' || m.type() === 'warning')
 			sink.push(`${m.type()}: ${m.text()}`);
