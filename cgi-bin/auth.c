@@ -196,6 +196,13 @@ auth_refresh(void)
 	pthread_mutex_unlock(&auth_mtx);
 }
 
+void
+auth_tick(void)
+{
+	if (cfg.keys_path != NULL)
+		auth_refresh();
+}
+
 int
 auth_check_file(const char *path)
 {

@@ -53,6 +53,14 @@ void	auth_init(int quiet);
 int	auth_check_file(const char *path);
 
 /*
+ * Looks at the key file now if it is due (at most once a second): main()
+ * calls it every second, so that a process with no request to answer
+ * (an idle mod_fcgid process) keeps its keys current too, and never
+ * meets a broken file with a table older than the file's last good one.
+ */
+void	auth_tick(void);
+
+/*
  * Whether req may be answered: 1 yes (keys off, or a good key), 0 when
  * it was refused here, its error answered (401, 403 or 503).
  */

@@ -154,6 +154,26 @@ main_wait(void)
 		fatalx("%s", err);
 }
 
+/*
+ * Waits for SIGTERM, SIGINT or SIGHUP (blocked in every thread) and ends
+ * the process; meanwhile, every second, the key file is looked at, so
+ * that a process without requests keeps its keys current (auth.h).
+ */
+static void
+main_signals(const sigset_t *set)
+{
+	const struct timespec	second = { 1, 0 };
+	int			sig;
+
+	for (;;) {
+		if ((sig = sigtimedwait(set, NULL, &second)) > 0)
+			main_shutdown(sig);
+		if (sig == -1 && errno != EAGAIN && errno != EINTR)
+			fatal("sigtimedwait");
+		auth_tick();
+	}
+}
+
 static int
 run_fastcgi(int sock)
 {
@@ -161,7 +181,7 @@ run_fastcgi(int sock)
 	pthread_t	 tid;
 	sigset_t	 set;
 	char		 err[CONN_ERRSZ];
-	int		 i, sig;
+	int		 i;
 
 	if ((w = calloc((size_t)cfg.threads, sizeof(*w))) == NULL)
 		fatal("calloc");
@@ -181,9 +201,7 @@ run_fastcgi(int sock)
 			fatal("pthread_create");
 		pthread_detach(tid);
 	}
-	if (sigwait(&set, &sig) != 0)
-		fatalx("sigwait");
-	main_shutdown(sig);
+	main_signals(&set);
 	return 0;
 }
 

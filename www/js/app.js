@@ -322,8 +322,12 @@ async function first_symbols() {
 			show_notice('No symbols yet: feed some ticks with ' +
 			    'tickfeed-ingest. Waiting…');
 		} catch (e) {
-			show_notice('The tickfeed API does not answer (' + e.message +
-			    '). Retrying…');
+			/* Asked for a key: the login form says so (auth.js). */
+			if (e.status === 401 || e.status === 403)
+				show_notice('');
+			else
+				show_notice('The tickfeed API does not answer (' +
+				    e.message + '). Retrying…');
 		}
 		await new Promise(r => setTimeout(r, Math.min(30e3, 1e3 * n)));
 	}
