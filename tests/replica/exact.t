@@ -37,17 +37,19 @@ sync_edge; ok $? "late ticks: the edge still equals the origin"
 is "$(rcli XLEN tickfeed)" 4 "a re-import of stored ticks publishes nothing"
 
 # A snapshot in the middle of the feed, while ticks keep coming.
-feed 3000 3 $((now - 1800000)) 10 > b.csv
-"$ING" -q --batch 300 --db "$O" b.csv &
+"$ING" -q --db "$O" simulate --symbols S0,S7 --seed 9 --rate 3000 --count 6000 \
+    --flush-ms 20 & sim=$!
+sleep 0.7
 "$ING" --db "$O" snapshot "$S" > snap.out; is "$?" 0 "snapshot exits 0"
-wait $!
+wait $sim
 like "$(cat snap.out)" "^snapshot: $S at cursor [0-9]+\$" "snapshot says where it stands"
 scur=$(cursor_of "$S")
 is "$(meta_of "$S" replica_pos_ms)-$(meta_of "$S" replica_pos_seq)" "$scur-0" \
     "the copy's position is its cursor"
 is "$(meta_of "$S" replica_state)" 1 "the copy: replicate stopped (not yet run)"
 is "$(q "$S" 'PRAGMA integrity_check')" ok "the copy is a sound store"
-diag "snapshot at cursor $scur of $(cursor_of "$O")"
+ok "$([ "$scur" -gt 3200 ] && [ "$scur" -lt "$(cursor_of "$O")" ]; echo $?)" \
+    "taken while the feed went on (at cursor $scur of $(cursor_of "$O"))"
 
 # Old ticks, a prune of everything older than 7 days, old ticks again.
 feed 1500 4 $((now - 10 * day)) 60000 > old.csv
