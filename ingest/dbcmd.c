@@ -18,6 +18,7 @@
 #include "ingest.h"
 #include "log.h"
 #include "migrate_sql.h"
+#include "replica.h"
 #include "sqlfn.h"
 
 /*
@@ -59,6 +60,26 @@ out:
 	return rc;
 }
 
+/*
+ * An edge (a store with meta replica_state) is written by replicate
+ * alone: ticks imported there would take ids the origin gives to others,
+ * and a prune or a zone of its own would make it differ from the origin.
+ */
+static int
+refuse_edge(const struct ingest_config *cfg, sqlite3 *db)
+{
+	long long v;
+
+	if (cfg->cmd != CMD_IMPORT && cfg->cmd != CMD_SIMULATE &&
+	    cfg->cmd != CMD_PRUNE && cfg->cmd != CMD_SET_TZ)
+		return 0;
+	if (db_meta_get(db, REPLICA_KEY_STATE, -1, &v) == 0 && v < 0)
+		return 0;
+	log_warnx("%s is an edge (a replica of an origin's stream): only "
+	    "tickfeed-ingest replicate writes it", cfg->db_path);
+	return -1;
+}
+
 sqlite3 *
 ingest_db_open(const struct ingest_config *cfg)
 {
@@ -69,7 +90,7 @@ ingest_db_open(const struct ingest_config *cfg)
 		log_warnx("%s", err);
 		return NULL;
 	}
-	if (ingest_db_zone(db, cfg) == -1) {
+	if (refuse_edge(cfg, db) == -1 || ingest_db_zone(db, cfg) == -1) {
 		sqlite3_close(db);
 		return NULL;
 	}
