@@ -1,9 +1,8 @@
 #!/bin/sh
 # scripts/deps.sh [build|test|all]: installs what tickfeed needs from
 # Debian's packages and npm, and nothing when it is all there already.
-# Debian must not start the distro's nginx/apache2/rsyslog/php-fpm/redis/
-# haproxy services: tickfeed's tests and demo start their own instances on
-# loopback.
+# Debian must not start the distro's nginx/apache2/rsyslog/php-fpm services:
+# tickfeed's tests and demo start their own instances on loopback.
 set -eu
 cd "$(dirname "$0")/.."
 what=${1:-all}
@@ -13,7 +12,7 @@ BUILD_PKGS="build-essential pkg-config libfcgi-dev libsqlite3-dev sqlite3
 TEST_PKGS="clang libclang-rt-14-dev valgrind apache2 libapache2-mod-fcgid
   spawn-fcgi wrk curl python3 chromium php-fpm php-sqlite3
   libnginx-mod-nchan ansible ansible-lint yamllint rsyslog rsyslog-relp
-  debootstrap iproute2 procps psmisc redis-server redis-sentinel haproxy"
+  debootstrap iproute2 procps psmisc"
 
 case $what in
 build) pkgs=$BUILD_PKGS ;;
