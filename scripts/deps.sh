@@ -8,11 +8,11 @@ cd "$(dirname "$0")/.."
 what=${1:-all}
 
 BUILD_PKGS="build-essential pkg-config libfcgi-dev libsqlite3-dev sqlite3
-  libjansson-dev liburiparser-dev libcsv-dev nettle-dev nginx"
+  libjansson-dev liburiparser-dev libcsv-dev nettle-dev libhiredis-dev nginx"
 TEST_PKGS="clang libclang-rt-14-dev valgrind apache2 libapache2-mod-fcgid
   spawn-fcgi wrk curl python3 chromium php-fpm php-sqlite3
   libnginx-mod-nchan ansible ansible-lint yamllint rsyslog rsyslog-relp
-  debootstrap iproute2 procps psmisc"
+  debootstrap iproute2 procps psmisc redis-server redis-sentinel haproxy"
 
 case $what in
 build) pkgs=$BUILD_PKGS ;;
