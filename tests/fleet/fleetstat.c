@@ -1,0 +1,122 @@
+/*
+ * fleetstat: arrays, percentiles and comparisons for the fleet test's
+ * programs (tests/fleet/fleetload.c).
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "fleetstat.h"
+
+/* Appends x to a; exits when memory runs out (a test tool). */
+void
+vec_add(struct vec *a, int64_t x)
+{
+	if (a->n == a->cap) {
+		a->cap = a->cap ? a->cap * 2 : 64;
+		if ((a->v = realloc(a->v, a->cap * sizeof(*a->v))) == NULL) {
+			perror("realloc");
+			exit(2);
+		}
+	}
+	a->v[a->n++] = x;
+}
+
+static int
+cmp64(const void *a, const void *b)
+{
+	int64_t x = *(const int64_t *)a, y = *(const int64_t *)b;
+
+	return x < y ? -1 : x > y;
+}
+
+/* The p-th percentile of a (sorted in place; 100: the largest); -1 empty. */
+double
+pct(struct vec *a, int p)
+{
+	if (a->n == 0)
+		return -1;
+	qsort(a->v, a->n, sizeof(*a->v), cmp64);
+	return (double)a->v[((a->n - 1) * (size_t)p) / 100];
+}
+
+/*
+ * got (in the order received) against want (ascending, each once): adds
+ * to *missing the wanted ids never received, to *doubled each repeat,
+ * to *disorder each id received after a larger one, to *extra each id
+ * received that was not wanted.
+ */
+void
+vec_compare(const struct vec *got, const struct vec *want, long *missing,
+    long *doubled, long *disorder, long *extra)
+{
+	int64_t	*s;
+	size_t	 i, j;
+
+	for (i = 1; i < got->n; i++)
+		if (got->v[i] < got->v[i - 1])
+			(*disorder)++;
+	if ((s = malloc((got->n + 1) * sizeof(*s))) == NULL)
+		exit(2);
+	if (got->n > 0)
+		memcpy(s, got->v, got->n * sizeof(*s));
+	qsort(s, got->n, sizeof(*s), cmp64);
+	for (i = 0; i < got->n; i++)
+		if (i > 0 && s[i] == s[i - 1])
+			(*doubled)++;
+	for (i = j = 0; i < got->n; i++) {
+		if (i > 0 && s[i] == s[i - 1])
+			continue;
+		while (j < want->n && want->v[j] < s[i])
+			j++, (*missing)++;
+		if (j < want->n && want->v[j] == s[i])
+			j++;
+		else
+			(*extra)++;
+	}
+	*missing += (long)(want->n - j);
+	free(s);
+}
+
+/* Reads "T_US NAME HEAD" lines of file for name; -1 if unreadable. */
+int
+commits_load(const char *file, const char *name, struct commits *c)
+{
+	FILE		*f;
+	char		 line[256], who[64];
+	long long	 t, head;
+
+	if ((f = fopen(file, "r")) == NULL)
+		return -1;
+	while (fgets(line, sizeof(line), f) != NULL)
+		if (sscanf(line, "%lld %63s %lld", &t, who, &head) == 3 &&
+		    strcmp(who, name) == 0 && (c->head.n == 0 ||
+		    head > c->head.v[c->head.n - 1])) {
+			vec_add(&c->head, head);
+			vec_add(&c->t, t);
+		}
+	fclose(f);
+	return 0;
+}
+
+/* For each id received at at[i]: at[i] minus its commit time, into lat. */
+void
+latencies(const struct vec *ids, const struct vec *at,
+    const struct commits *c, struct vec *lat)
+{
+	size_t	i, lo, hi, mid;
+
+	for (i = 0; i < ids->n; i++) {
+		lo = 0;
+		hi = c->head.n;
+		while (lo < hi) {	/* the first head >= the id */
+			mid = (lo + hi) / 2;
+			if (c->head.v[mid] < ids->v[i])
+				lo = mid + 1;
+			else
+				hi = mid;
+		}
+		if (lo < c->head.n)
+			vec_add(lat, at->v[i] - c->t.v[lo]);
+	}
+}

@@ -1,0 +1,30 @@
+/*
+ * fleetstat: what the fleet test's programs count with: growing arrays of
+ * 64-bit values, percentiles, the comparison of the ticks a client got
+ * with the ones it had to get, and commit times from fleetwatch's log.
+ */
+#ifndef FLEETSTAT_H
+#define FLEETSTAT_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+struct vec {
+	int64_t	*v;
+	size_t	 n, cap;
+};
+
+/* When the origin's head reached each value: parallel, head ascending. */
+struct commits {
+	struct vec	 head, t;
+};
+
+void	vec_add(struct vec *, int64_t);
+double	pct(struct vec *, int);
+void	vec_compare(const struct vec *, const struct vec *, long *, long *,
+	    long *, long *);
+int	commits_load(const char *, const char *, struct commits *);
+void	latencies(const struct vec *, const struct vec *,
+	    const struct commits *, struct vec *);
+
+#endif
