@@ -10,6 +10,8 @@
  *   TICKFEED_LOG          -L  stderr or syslog
  *   TICKFEED_MAX_WAITERS  -w  parked poll/stream requests (default 10000)
  *   TICKFEED_HEARTBEAT_MS -b  stream heartbeat interval (default 15000)
+ *   TICKFEED_MAX_LAG_MS   -g  on an edge, health fails past this
+ *                             replication lag (default 15000, 0 never)
  *                         -m  mode of a unix socket the app creates
  *                         -v  more log
  *   TICKFEED_NOW              a fixed clock in ms, for tests only
@@ -29,6 +31,8 @@
 #define HEARTBEAT_MS_DEFAULT	15000
 #define HEARTBEAT_MS_MIN	100
 #define HEARTBEAT_MS_MAX	600000
+#define MAX_LAG_MS_DEFAULT	15000
+#define MAX_LAG_MS_MAX		86400000
 
 struct config {
 	const char	*db_path;
@@ -37,6 +41,7 @@ struct config {
 	int		 socket_mode;	/* chmod of a unix socket we create */
 	long		 max_waiters;
 	int		 heartbeat_ms;
+	int64_t		 max_lag_ms;	/* 0: health ignores the lag */
 	char		 cors_origin[CORS_ORIGIN_MAX];
 	int64_t		 now_ms;	/* TICKFEED_NOW; 0 = the real clock */
 	enum log_target	 log;
