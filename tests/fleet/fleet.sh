@@ -183,20 +183,55 @@ fleet_kill9() {
 	[ ${#pids[@]} -gt 0 ] && kill -9 "${pids[@]}"
 }
 
-# fleet_alive PID...: 0 when every one of them runs.
+# fleet_alive PID...: 0 when every one of them runs.  A zombie does not:
+# daemons started in the background belong to pid 1, which may not reap.
 fleet_alive() {
-	local p
-	for p in "$@"; do kill -0 "$p" 2>/dev/null || return 1; done
+	local p st
+	for p in "$@"; do
+		st=$(awk '{ print $3 }' "/proc/$p/stat" 2>/dev/null)
+		[ -n "$st" ] && [ "$st" != Z ] || return 1
+	done
 }
 
 # fleet_stop_all: every process named by a pid file under FLEET_DIR (its
-# nginx workers follow their master), by pid.
+# nginx workers follow their master), by pid: TERM, then KILL after 10 s.
 fleet_stop_all() {
-	local f
+	local f p pids=() i
 	[ -n "$FLEET_DIR" ] || return 0
 	while read -r f; do
-		stack_kill_pidfile "$f"
+		p=$(cat "$f" 2>/dev/null)
+		[[ $p =~ ^[0-9]+$ ]] && fleet_alive "$p" && pids+=("$p")
 	done < <(find "$FLEET_DIR" -name '*.pid' -path '*/run/*' 2>/dev/null)
+	[ ${#pids[@]} -gt 0 ] || return 0
+	kill -CONT "${pids[@]}" 2>/dev/null
+	kill "${pids[@]}" 2>/dev/null
+	for i in $(seq 100); do
+		for p in "${pids[@]}"; do fleet_alive "$p" && break; done
+		fleet_alive "$p" || return 0
+		sleep 0.1
+	done
+	kill -9 "${pids[@]}" 2>/dev/null
+}
+
+# fleet_stop HOST NAME: that daemon stopped (TERM, KILL after 10 s).
+fleet_stop() {
+	local p i
+	p=$(fleet_pid "$1" "$2")
+	[[ $p =~ ^[0-9]+$ ]] || return 0
+	kill "$p" 2>/dev/null
+	for i in $(seq 100); do
+		fleet_alive "$p" || return 0
+		sleep 0.1
+	done
+	kill -9 "$p" 2>/dev/null
+}
+
+# fleet_keep_logs DIR: every log of the run copied to DIR (for CI).
+fleet_keep_logs() {
+	rm -rf "$1" && mkdir -p "$1" || return 1
+	(cd "$FLEET_DIR" && find . -name '*.log' -o -name '*.out' -o \
+	    -name '*.err' -o -name '*.cfg' -o -name '*.conf' -o -name '*.ini' |
+	    grep -v '^./prefix/' | tar -cf - -T -) | tar -xf - -C "$1"
 }
 
 # fleet_lb_state SERVER: HAProxy's status of that server (UP, DOWN, ...).

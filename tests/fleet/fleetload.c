@@ -18,7 +18,11 @@
  *   -u FILE	the target: once FILE holds an id (the origin's final
  *		head), stop when every client has its last tick up to it
  *   -w FILE	the origin's commit times ("T_US origin HEAD" lines, from
- *		fleetwatch): delivery latency, commit to receipt
+ *		fleetwatch): delivery latency, commit to receipt, of the
+ *		ticks after -c
+ *   -x FILE	fault windows, "START_US END_US" lines, read at the end:
+ *		the latency of ticks committed outside them is also
+ *		given apart (calm_*)
  *   -T S	give up after S seconds (default 600)
  *
  * A client whose connection breaks (closed, or a 502/503/504 from the
@@ -68,7 +72,7 @@ struct client {
 };
 
 static struct {
-	const char	*addr, *src, *db, *until, *watch;
+	const char	*addr, *src, *db, *until, *watch, *windows;
 	int		 port, timeout, nsets, epfd;
 	long		 counts[K__MAX], nc, spread, maxs;
 	char		*sets[MAXSETS];
@@ -440,23 +444,38 @@ check(void)
 	return missing + doubled + disorder + extra + g.status[ST_OTHER];
 }
 
-/* Latency, commit (the origin's, from -w) to receipt; resume times. */
+/* p50, p99 and max of v, in ms, as NAME_p50_ms=... */
+static void
+report_pct(const char *name, struct vec *v)
+{
+	printf(" %s_n=%zu %s_p50_ms=%.1f %s_p99_ms=%.1f %s_max_ms=%.1f", name,
+	    v->n, name, pct(v, 50) / 1e3, name, pct(v, 99) / 1e3, name,
+	    pct(v, 100) / 1e3);
+}
+
+/*
+ * Latency, commit (the origin's, from -w) to receipt, of the ticks
+ * committed after the clients came (-c): all of them, and those
+ * committed outside the windows of -x; resume times.
+ */
 static void
 report_times(void)
 {
 	struct commits	 commits = { 0 };
-	struct vec	 lat = { 0 };
+	struct windows	 w = { 0 };
+	struct vec	 all = { 0 }, calm = { 0 };
 	long		 i;
 
+	if (g.windows != NULL)
+		windows_load(g.windows, &w);
 	if (g.watch != NULL && commits_load(g.watch, "origin", &commits) == 0)
 		for (i = 0; i < g.nc; i++)
-			latencies(&g.c[i].ids, &g.c[i].at, &commits, &lat);
-	printf(" lat_n=%zu lat_p50_ms=%.1f lat_p99_ms=%.1f lat_max_ms=%.1f",
-	    lat.n, pct(&lat, 50) / 1e3, pct(&lat, 99) / 1e3,
-	    pct(&lat, 100) / 1e3);
-	printf(" resume_p50_ms=%.1f resume_p99_ms=%.1f resume_max_ms=%.1f\n",
-	    pct(&g.resumes, 50) / 1e3, pct(&g.resumes, 99) / 1e3,
-	    pct(&g.resumes, 100) / 1e3);
+			latencies(&g.c[i].ids, &g.c[i].at, &commits, g.start,
+			    &w, &all, &calm);
+	report_pct("lat", &all);
+	report_pct("calm", &calm);
+	report_pct("resume", &g.resumes);
+	printf("\n");
 }
 
 /* ---- the loop ------------------------------------------------------------------ */
@@ -488,7 +507,7 @@ usage(void)
 {
 	fprintf(stderr, "usage: fleetload -a addr -p port -d db -u file "
 	    "[-b addr] [-P n] [-S n]\n\t[-s sets] [-c id] [-k n] [-t s] "
-	    "[-w file] [-T s]\n");
+	    "[-w file] [-x file] [-T s]\n");
 	exit(2);
 }
 
@@ -498,7 +517,8 @@ options(int argc, char *argv[])
 	char	*s, *save = NULL;
 	int	 ch;
 
-	while ((ch = getopt(argc, argv, "a:b:c:d:k:p:P:s:S:t:T:u:w:")) != -1) {
+	while ((ch = getopt(argc, argv, "a:b:c:d:k:p:P:s:S:t:T:u:w:x:")) !=
+	    -1) {
 		switch (ch) {
 		case 'a': g.addr = optarg; break;
 		case 'b': g.src = optarg; break;
@@ -517,6 +537,7 @@ options(int argc, char *argv[])
 		case 'T': g.maxs = atol(optarg); break;
 		case 'u': g.until = optarg; break;
 		case 'w': g.watch = optarg; break;
+		case 'x': g.windows = optarg; break;
 		default: usage();
 		}
 	}

@@ -99,24 +99,69 @@ commits_load(const char *file, const char *name, struct commits *c)
 	return 0;
 }
 
-/* For each id received at at[i]: at[i] minus its commit time, into lat. */
+/* Reads "START_US END_US" lines; -1 if unreadable. */
+int
+windows_load(const char *file, struct windows *w)
+{
+	FILE		*f;
+	long long	 a, b;
+
+	if ((f = fopen(file, "r")) == NULL)
+		return -1;
+	while (fscanf(f, "%lld %lld", &a, &b) == 2) {
+		vec_add(&w->start, a);
+		vec_add(&w->end, b);
+	}
+	fclose(f);
+	return 0;
+}
+
+static int
+in_window(const struct windows *w, int64_t t)
+{
+	size_t i;
+
+	for (i = 0; w != NULL && i < w->start.n; i++)
+		if (t >= w->start.v[i] && t <= w->end.v[i])
+			return 1;
+	return 0;
+}
+
+/* The commit time of id: when the head first reached it; -1 unknown. */
+static int64_t
+commit_time(const struct commits *c, int64_t id)
+{
+	size_t	lo = 0, hi = c->head.n, mid;
+
+	while (lo < hi) {
+		mid = (lo + hi) / 2;
+		if (c->head.v[mid] < id)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return lo < c->head.n ? c->t.v[lo] : -1;
+}
+
+/*
+ * For each id above after received at at[i]: at[i] minus its commit
+ * time, into all, and into calm unless it was committed in one of w.
+ * Ids up to after were committed before the client came: their wait is
+ * the client's catching up, not a delivery's.
+ */
 void
 latencies(const struct vec *ids, const struct vec *at,
-    const struct commits *c, struct vec *lat)
+    const struct commits *c, int64_t after, const struct windows *w,
+    struct vec *all, struct vec *calm)
 {
-	size_t	i, lo, hi, mid;
+	size_t	i;
+	int64_t	t;
 
 	for (i = 0; i < ids->n; i++) {
-		lo = 0;
-		hi = c->head.n;
-		while (lo < hi) {	/* the first head >= the id */
-			mid = (lo + hi) / 2;
-			if (c->head.v[mid] < ids->v[i])
-				lo = mid + 1;
-			else
-				hi = mid;
-		}
-		if (lo < c->head.n)
-			vec_add(lat, at->v[i] - c->t.v[lo]);
+		if (ids->v[i] <= after || (t = commit_time(c, ids->v[i])) < 0)
+			continue;
+		vec_add(all, at->v[i] - t);
+		if (!in_window(w, t))
+			vec_add(calm, at->v[i] - t);
 	}
 }

@@ -19,12 +19,19 @@ struct commits {
 	struct vec	 head, t;
 };
 
+/* Time windows (us) to tell apart: faults and what follows them. */
+struct windows {
+	struct vec	 start, end;
+};
+
 void	vec_add(struct vec *, int64_t);
 double	pct(struct vec *, int);
 void	vec_compare(const struct vec *, const struct vec *, long *, long *,
 	    long *, long *);
 int	commits_load(const char *, const char *, struct commits *);
+int	windows_load(const char *, struct windows *);
 void	latencies(const struct vec *, const struct vec *,
-	    const struct commits *, struct vec *);
+	    const struct commits *, int64_t, const struct windows *,
+	    struct vec *, struct vec *);
 
 #endif

@@ -1,0 +1,146 @@
+#!/usr/bin/env python3
+"""tests/fleet/figures.py: the figures of one fleet.t run, as a table.
+
+  figures.py WATCH FAULTS WINDOWS LOAD_LB LOAD_ONE FAILOVER_MS PUBLISH_MS
+             REPUB SECONDS RATE COMMITS CLIENTS_LB CLIENTS_ONE
+
+WATCH: fleetwatch's "T_US NAME HEAD" lines (origin, edge1..3).
+FAULTS: fleet.t's "T_US EVENT" lines; WINDOWS: "START_US END_US" lines,
+each fault from its start to 5 s after its end.  LOAD_*: fleetload's
+result lines.  Replication lag is, for each commit the origin's watcher
+saw, the time until each edge's head reached it; "outside faults" leaves
+out the commits inside a window (as fleetload's calm_* figures do)."""
+import bisect
+import sys
+
+EDGES = ["edge1", "edge2", "edge3"]
+
+
+def pct(values, p):
+    if not values:
+        return float("nan")
+    v = sorted(values)
+    return v[(len(v) - 1) * p // 100]
+
+
+def load_watch(path):
+    series = {}
+    for line in open(path):
+        parts = line.split()
+        if len(parts) == 3:
+            series.setdefault(parts[1], []).append((int(parts[0]), int(parts[2])))
+    return series
+
+
+def reached(series, head, after=0):
+    """The first time at or after `after` the series' head is >= head."""
+    for t, h in series:
+        if t >= after and h >= head:
+            return t
+    return None
+
+
+def first_at(series, heads, head):
+    """The first time the series' head is >= head (heads never fall)."""
+    i = bisect.bisect_left(heads, head)
+    return series[i][0] if i < len(series) else None
+
+
+def lags(series, windows):
+    origin = series.get("origin", [])
+    every, calm = [], []
+    heads = {e: [h for _, h in series.get(e, [])] for e in EDGES}
+    for t0, head in origin:
+        for e in EDGES:
+            t = first_at(series.get(e, []), heads[e], head)
+            if t is None:
+                continue
+            lag = max(0, t - t0)
+            every.append(lag)
+            if not any(a <= t0 <= b for a, b in windows):
+                calm.append(lag)
+    return every, calm
+
+
+def catch_up(series, name, t_from):
+    """How long after t_from the edge had the origin's head of t_from."""
+    head = max((h for t, h in series.get("origin", []) if t <= t_from),
+               default=0)
+    t = reached(series.get(name, []), head, t_from)
+    return None if t is None else (t - t_from) / 1000
+
+
+def kv(line):
+    return dict(f.split("=", 1) for f in line.split() if "=" in f)
+
+
+def result(path):
+    for line in open(path):
+        if line.startswith("clients="):
+            return kv(line)
+    return {}
+
+
+def figs(r, name, what):
+    return "p50 %s ms, p99 %s ms, max %s ms (%s %s)" % (
+        r.get(name + "_p50_ms"), r.get(name + "_p99_ms"),
+        r.get(name + "_max_ms"), r.get(name + "_n"), what)
+
+
+def main():
+    (watch, faults, wins, load_lb, load_one, failover_ms, publish_ms, repub,
+     seconds, rate, commits, n_lb, n_one) = sys.argv[1:14]
+    series = load_watch(watch)
+    events = {}
+    for line in open(faults):
+        t, ev = line.split()
+        events.setdefault(ev, int(t))
+    windows = [tuple(map(int, line.split())) for line in open(wins)
+               if line.strip()]
+    every, calm = lags(series, windows)
+    lb, one = result(load_lb), result(load_one)
+    r = (repub.split() + ["?", "?", "?"])[:3]
+    rows = [
+        ("run", "%s s feed, %s ticks/s in %s commits/s, %s clients "
+         "through HAProxy, %s on one node" % (seconds, rate, commits, n_lb,
+                                             n_one)),
+        ("replication lag, commit -> applied on an edge (all commits)",
+         "p50 %.1f ms, p99 %.1f ms, max %.1f ms (%d)" % (
+             pct(every, 50) / 1e3, pct(every, 99) / 1e3,
+             pct(every, 100) / 1e3, len(every))),
+        ("replication lag, outside faults",
+         "p50 %.1f ms, p99 %.1f ms, max %.1f ms (%d)" % (
+             pct(calm, 50) / 1e3, pct(calm, 99) / 1e3, pct(calm, 100) / 1e3,
+             len(calm))),
+        ("commit -> client through an edge (HAProxy), all",
+         figs(lb, "lat", "deliveries")),
+        ("commit -> client through an edge (HAProxy), outside faults",
+         figs(lb, "calm", "deliveries")),
+        ("commit -> client on one node (the origin's app), all",
+         figs(one, "lat", "deliveries")),
+        ("commit -> client on one node, outside faults",
+         figs(one, "calm", "deliveries")),
+        ("moved clients: break -> next answer", figs(lb, "resume", "resumed")),
+        ("missed / doubled / out of order (HAProxy; one node)",
+         "%s / %s / %s; %s / %s / %s" % (
+             lb.get("missing"), lb.get("doubled"), lb.get("disorder"),
+             one.get("missing"), one.get("doubled"), one.get("disorder"))),
+        ("balancer 503s answered (clients retried)", lb.get("s503")),
+        ("Sentinel failover: kill -9 -> new master", "%s ms" % failover_ms),
+        ("publish on the new master: kill -9 -> first entry",
+         "%s ms" % publish_ms),
+        ("entries re-published (refused as present; lost by the failover)",
+         "%s (%s; %s)" % tuple(r)),
+    ]
+    for name, start in (("edge1", "edge1-back"), ("edge2", "edge2-cont")):
+        if start in events:
+            c = catch_up(series, name, events[start])
+            rows.append(("%s caught up after %s" % (name, start),
+                         "%s ms" % ("?" if c is None else "%.0f" % c)))
+    width = max(len(k) for k, _ in rows)
+    for k, v in rows:
+        print("%-*s  %s" % (width, k, v))
+
+
+if __name__ == "__main__":
+    main()
