@@ -28,8 +28,10 @@
  *
  * It waits for commits with inotify on the store's directory (dbnotify.h)
  * and looks again after 1, 2, 4 ... ms when an event found nothing yet,
- * and every PUBLISH_TIMER_MS anyway.  SIGTERM/SIGINT end it after the
- * entry in flight (exit 0).
+ * and every PUBLISH_TIMER_MS anyway; when it has had nothing to send for
+ * that long it reads the stream's top again, so a failover (or a master
+ * that lost entries) is met within a second, not at the next commit.
+ * SIGTERM/SIGINT end it after the entry in flight (exit 0).
  */
 #include <inttypes.h>
 #include <poll.h>
@@ -447,10 +449,29 @@ pub_wait(struct pub *p, int ms)
 		dbnotify_drain(&p->notify);
 }
 
+/*
+ * Nothing to publish for PUBLISH_TIMER_MS: read the top again, so that a
+ * connection lost while idle, or a master that lost entries, is met now
+ * rather than at the next commit.  INGEST_EXIT_* or -1 (stopped).
+ */
+static int
+pub_idle(struct pub *p, int64_t *last)
+{
+	int rc;
+
+	if (time_mono_ms() - *last < PUBLISH_TIMER_MS)
+		return INGEST_EXIT_OK;
+	*last = time_mono_ms();
+	if ((rc = pub_sync(p, 0)) == -1)
+		rc = pub_resync(p);
+	return rc;
+}
+
 /* Publishes until stopped or an error; INGEST_EXIT_*. */
 static int
 pub_run(struct pub *p)
 {
+	int64_t	last = time_mono_ms();
 	int	recheck = 0, rc;
 
 	while (!ingest_stop) {
@@ -467,9 +488,14 @@ pub_run(struct pub *p)
 			if (recheck > PUBLISH_TIMER_MS)
 				recheck = PUBLISH_TIMER_MS;
 			pub_wait(p, recheck);
+			if ((rc = pub_idle(p, &last)) == -1)
+				return INGEST_EXIT_OK;
+			if (rc != INGEST_EXIT_OK)
+				return rc;
 			continue;
 		case PR_ENTRY:
 			recheck = 0;
+			last = time_mono_ms();
 			if ((rc = pub_send(p)) == -1)
 				return INGEST_EXIT_OK;
 			if (rc != INGEST_EXIT_OK)

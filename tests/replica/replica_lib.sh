@@ -39,13 +39,14 @@ bg() {
 	echo $! > "$TEST_TMP/$name.pid"
 	on_exit "stack_kill_pidfile $TEST_TMP/$name.pid"
 }
-# stop NAME: SIGTERM by pid file; prints the exit status.
+# stop NAME: SIGTERM by pid file, waits; its exit status in $RC.  Not
+# in $(...): only this shell can wait for it.
 stop() {
 	local pid
 	pid=$(cat "$TEST_TMP/$1.pid")
 	kill "$pid" 2>/dev/null
 	wait "$pid"
-	echo $?
+	RC=$?
 }
 # kill9 NAME: SIGKILL by pid file, and reaped.
 kill9() {
@@ -83,3 +84,37 @@ cursor_of() { q "$1" "SELECT coalesce((SELECT seq FROM sqlite_sequence WHERE nam
 # until_cursor DB N: the store's cursor reaches N (20 s at most).
 cursor_is() { [ "$(cursor_of "$1")" = "$2" ]; }
 until_cursor() { wait_for cursor_is "$1" "$2"; }
+
+# stream_entries [STREAM]: one line per entry of the stream, oldest
+# first: ID PREV TICKS PRUNE.
+stream_entries() {
+	rcli --json XRANGE "${1:-tickfeed}" - + | python3 -c '
+import json, sys
+for i, f in json.load(sys.stdin):
+    d = dict(zip(f[::2], f[1::2]))
+    print(i, d.get("prev"), d.get("ticks", "").count("\n"), d.get("prune"))'
+}
+# stream_chain [STREAM]: "ok" when every entry names the one before it
+# as prev (no double, no hole), else the first entry that does not.
+stream_chain() {
+	stream_entries "$@" | awk 'NR > 1 && $2 != last { print "broken at " $1 " (prev " $2 ", before it " last ")"; bad = 1; exit }
+	    { last = $1 } END { if (!bad) print "ok" }'
+}
+
+# feed N SEED T0 STEP [SYMBOLS]: N ticks as CSV (no seq), about STEP ms
+# apart from T0 (ms), over SYMBOLS (default 5), prices with 2 decimals
+# and now and then 3, so the symbols' print decimals change too.
+feed() {
+	awk -v n="$1" -v seed="$2" -v t0="$3" -v step="$4" -v ns="${5:-5}" 'BEGIN {
+		srand(seed); print "symbol,ts,price,size"
+		for (i = 0; i < n; i++) {
+			p = 1000 + int(rand() * 90000)
+			d = rand() < 0.05 ? sprintf("%d.%03d", p / 100, (p % 100) * 10 + 1) : sprintf("%d.%02d", p / 100, p % 100)
+			printf "S%d,%.0f,%s,%d\n", i % ns, t0 + i * step + int(rand() * 3), d, 1 + int(rand() * 500)
+		}
+	}'
+}
+now_ms() { echo $(($(date +%s%N) / 1000000)); }
+
+# caught_up ORIGIN EDGE: the edge holds what the origin holds.
+caught_up() { [ "$(store_hash "$1")" = "$(store_hash "$2")" ]; }
