@@ -66,6 +66,9 @@ def catch_up(series, name, t_from):
     """How long after t_from the edge had the origin's head of t_from."""
     head = max((h for t, h in series.get("origin", []) if t <= t_from),
                default=0)
+    had = max((h for t, h in series.get(name, []) if t <= t_from), default=0)
+    if had >= head:
+        return 0.0
     t = reached(series.get(name, []), head, t_from)
     return None if t is None else (t - t_from) / 1000
 

@@ -160,9 +160,9 @@ is $? 1 "edge1 killed (kill -9: replicate, the app, nginx)"
 within 10 lb_is edge1 DOWN
 ok $? "HAProxy takes edge1 out"
 at 0.20
+mark edge1-back
 for d in replicate fcgi; do fleet_start edge1 "$d"; done
 fleet_nginx edge1
-mark edge1-back
 within 30 lb_is edge1 UP
 ok $? "edge1 started again catches up and HAProxy has it back"
 
@@ -175,8 +175,8 @@ sleep 0.5
 fleet_alive $pids
 is $? 1 "the origin's ingest and publish killed (kill -9)"
 at 0.37
-for d in follow publish; do fleet_start origin1 "$d"; done
 mark origin-back
+for d in follow publish; do fleet_start origin1 "$d"; done
 sleep 1
 fleet_alive "$(fleet_pid origin1 follow)" "$(fleet_pid origin1 publish)"
 ok $? "the origin's ingest and publish started again"
@@ -205,8 +205,8 @@ FAILOVER_MS=$((t_switch - t_kill))
 PUBLISH_MS=$((t_pub - t_kill))
 diag "failover: kill -> new master $FAILOVER_MS ms, -> first entry there $PUBLISH_MS ms"
 at 0.60
-fleet_start "$oldh" redis
 mark redis-back
+fleet_start "$oldh" redis
 is_replica() {
 	[ "$(redis-cli -h "${FLEET_ADDR[$oldh]}" -p "$FLEET_REDIS_PORT" role 2>/dev/null |
 	    head -1)" = slave ]
