@@ -1,16 +1,19 @@
 #!/usr/bin/env python3
 """tests/fleet/figures.py: the figures of one fleet.t run, as a table.
 
-  figures.py WATCH FAULTS WINDOWS LOAD_LB LOAD_ONE FAILOVER_MS PUBLISH_MS
-             REPUB SECONDS RATE COMMITS CLIENTS_LB CLIENTS_ONE
+  figures.py DIR FAILOVER_MS PUBLISH_MS REPUB SECONDS RATE COMMITS
+             CLIENTS_LB CLIENTS_ONE
 
-WATCH: fleetwatch's "T_US NAME HEAD" lines (origin, edge1..3).
-FAULTS: fleet.t's "T_US EVENT" lines; WINDOWS: "START_US END_US" lines,
-each fault from its start to 5 s after its end.  LOAD_*: fleetload's
-result lines.  Replication lag is, for each commit the origin's watcher
+From the run's directory: watch.log, fleetwatch's "T_US NAME HEAD" lines
+(origin, edge1..3); faults.log, fleet.t's "T_US EVENT" lines; windows,
+"START_US END_US" lines, each fault from its start to 5 s after its end;
+load-{lb,one}.out, fleetload's result lines, and progress-{lb,one}.log,
+its "T_US ANSWERS EVENTS TICKS" lines; cpu.log, "T_US GROUP TICKS" lines
+(CPU clock ticks of each group of processes, two samples).  Replication lag is, for each commit the origin's watcher
 saw, the time until each edge's head reached it; "outside faults" leaves
 out the commits inside a window (as fleetload's calm_* figures do)."""
 import bisect
+import os
 import sys
 
 EDGES = ["edge1", "edge2", "edge3"]
@@ -90,9 +93,62 @@ def figs(r, name, what):
         r.get(name + "_max_ms"), r.get(name + "_n"), what)
 
 
+def progress_at(path, t):
+    """The last progress line at or before t: answers + events."""
+    best = None
+    for line in open(path):
+        f = line.split()
+        if len(f) == 4 and int(f[0]) <= t:
+            best = int(f[1]) + int(f[2])
+    return best
+
+
+def costs(d, series):
+    """CPU per answer (us) at each tier, per commit (ms) upstream."""
+    samples = {}
+    for line in open(os.path.join(d, "cpu.log")):
+        t, group, ticks = line.split()
+        samples.setdefault(group, []).append((int(t), int(ticks)))
+    if len(samples.get("lb", [])) != 2:
+        return []
+    hz = os.sysconf("SC_CLK_TCK")
+    (ta, _), (tb, _) = samples["lb"]
+    if tb - ta < 3_000_000:
+        return []  # a short run: no quiet window before the faults
+    used = {g: (v[1][1] - v[0][1]) / hz for g, v in samples.items()}
+    answers = {}
+    for name in ("lb", "one"):
+        a = progress_at(os.path.join(d, "progress-%s.log" % name), ta)
+        b = progress_at(os.path.join(d, "progress-%s.log" % name), tb)
+        answers[name] = (b - a) if a is not None and b is not None else 0
+    commits = sum(1 for t, _ in series.get("origin", []) if ta <= t <= tb)
+    rows = [("CPU window (before the faults)",
+             "%.1f s: %d answers through HAProxy, %d on one node, %d commits"
+             % ((tb - ta) / 1e6, answers["lb"], answers["one"], commits))]
+    for g, who, n in (("lb", "HAProxy", answers["lb"]),
+                      ("edge-app", "the edges' apps", answers["lb"]),
+                      ("edge-nginx", "the edges' nginx", answers["lb"]),
+                      ("one-app", "one node's app", answers["one"]),
+                      ("one-nginx", "one node's nginx", answers["one"])):
+        if n > 0:
+            rows.append(("CPU per answer: %s" % who,
+                         "%.1f us" % (used[g] * 1e6 / n)))
+    for g, who in (("publish", "publish (origin)"),
+                   ("replicate", "replicate (each edge)"),
+                   ("redis", "the Redis master")):
+        if commits > 0:
+            per = used[g] / commits / (3 if g == "replicate" else 1)
+            rows.append(("CPU per commit: %s" % who, "%.2f ms" % (per * 1e3)))
+    return rows
+
+
 def main():
-    (watch, faults, wins, load_lb, load_one, failover_ms, publish_ms, repub,
-     seconds, rate, commits, n_lb, n_one) = sys.argv[1:14]
+    (d, failover_ms, publish_ms, repub, seconds, rate, commits, n_lb,
+     n_one) = sys.argv[1:10]
+    watch, faults, wins = (os.path.join(d, f) for f in
+                           ("watch.log", "faults.log", "windows"))
+    load_lb, load_one = (os.path.join(d, f) for f in
+                         ("load-lb.out", "load-one.out"))
     series = load_watch(watch)
     events = {}
     for line in open(faults):
@@ -140,6 +196,7 @@ def main():
             c = catch_up(series, name, events[start])
             rows.append(("%s caught up after %s" % (name, start),
                          "%s ms" % ("?" if c is None else "%.0f" % c)))
+    rows += costs(d, series)
     width = max(len(k) for k, _ in rows)
     for k, v in rows:
         print("%-*s  %s" % (width, k, v))

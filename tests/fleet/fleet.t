@@ -138,19 +138,52 @@ START=$(fleet_head "$ODB")
 "$BUILD/tests/fleetload" -a "${FLEET_ADDR[lb1]}" -p "$FLEET_LB_PORT" \
     -b 127.0.1.30 -S "$NSSE" -P "$NPOLL" -s "$SETS" -c "$START" -k 50 \
     -d "$ODB" -u "$T/target" -w "$T/watch.log" -x "$T/windows" \
-    -T $((S + 240)) >"$T/load-lb.out" 2>"$T/load-lb.err" &
+    -l "$T/progress-lb.log" -T $((S + 240)) >"$T/load-lb.out" 2>"$T/load-lb.err" &
 LOAD_LB=$!
 "$BUILD/tests/fleetload" -a "${FLEET_ADDR[origin1]}" -p "$FLEET_HTTP_PORT" \
     -b 127.0.1.31 -S "$NSINGLE" -P "$NSINGLE" -s "$SETS" -c "$START" -k 50 \
     -d "$ODB" -u "$T/target" -w "$T/watch.log" -x "$T/windows" \
-    -T $((S + 240)) >"$T/load-one.out" 2>"$T/load-one.err" &
+    -l "$T/progress-one.log" -T $((S + 240)) >"$T/load-one.out" 2>"$T/load-one.err" &
 LOAD_ONE=$!
 BGPIDS+=("$LOAD_LB" "$LOAD_ONE")
 diag "$((NSSE + NPOLL)) clients through HAProxy and $((2 * NSINGLE)) on the origin from cursor $START"
 
+# --- what each part costs, before the faults ------------------------------------------
+# CPU time of each group of processes over a quiet window, beside what
+# the clients received meanwhile (their -l lines): per answer at the
+# balancer and the edges, per commit at publish, replicate and Redis.
+cpu_pids() {
+	local h p
+	case $1 in
+	lb) p=$(fleet_pid lb1 haproxy); echo "$p" $(ps -o pid= --ppid "$p") ;;
+	edge-app) for h in "${FLEET_EDGES[@]}"; do fleet_pid "$h" fcgi; done ;;
+	edge-nginx) for h in "${FLEET_EDGES[@]}"; do
+		p=$(fleet_pid "$h" nginx); echo "$p" $(ps -o pid= --ppid "$p")
+	done ;;
+	replicate) for h in "${FLEET_EDGES[@]}"; do fleet_pid "$h" replicate; done ;;
+	publish) fleet_pid origin1 publish ;;
+	redis) fleet_pid "$(fleet_host_of "$(fleet_master)")" redis ;;
+	one-app) fleet_pid origin1 fcgi ;;
+	one-nginx) p=$(fleet_pid origin1 nginx); echo "$p" $(ps -o pid= --ppid "$p") ;;
+	esac
+}
+cpu_sample() {	# cpu_sample: "T_US GROUP TICKS" lines into cpu.log
+	local g p files
+	for g in lb edge-app edge-nginx replicate publish redis one-app one-nginx; do
+		files=()
+		for p in $(cpu_pids "$g"); do files+=("/proc/$p/stat"); done
+		echo "$(( $(date +%s%N) / 1000 )) $g $(awk '{ sub(/.*\) /, "");
+		    s += $12 + $13 } END { print s + 0 }' "${files[@]}" 2>/dev/null)"
+	done >>"$T/cpu.log"
+}
+sleep 5
+cpu_sample
+at 0.19
+cpu_sample
+
 # --- the faults ---------------------------------------------------------------------
 # 1. An edge killed, every process of it at once, and started again.
-at 0.13
+at 0.20
 mark edge1-kill
 pids="$(fleet_pid edge1 replicate) $(fleet_pid edge1 fcgi) $(fleet_pid edge1 nginx)"
 fleet_kill9 edge1 replicate fcgi nginx
@@ -159,7 +192,7 @@ fleet_alive $pids
 is $? 1 "edge1 killed (kill -9: replicate, the app, nginx)"
 within 10 lb_is edge1 DOWN
 ok $? "HAProxy takes edge1 out"
-at 0.20
+at 0.27
 mark edge1-back
 for d in replicate fcgi; do fleet_start edge1 "$d"; done
 fleet_nginx edge1
@@ -167,14 +200,14 @@ within 30 lb_is edge1 UP
 ok $? "edge1 started again catches up and HAProxy has it back"
 
 # 2. The origin's ingest and publish killed, and started again.
-at 0.30
+at 0.35
 mark origin-kill
 pids="$(fleet_pid origin1 follow) $(fleet_pid origin1 publish)"
 fleet_kill9 origin1 follow publish
 sleep 0.5
 fleet_alive $pids
 is $? 1 "the origin's ingest and publish killed (kill -9)"
-at 0.37
+at 0.41
 mark origin-back
 for d in follow publish; do fleet_start origin1 "$d"; done
 sleep 1
@@ -182,7 +215,7 @@ fleet_alive "$(fleet_pid origin1 follow)" "$(fleet_pid origin1 publish)"
 ok $? "the origin's ingest and publish started again"
 
 # 3. The Redis master killed: Sentinel promotes the replica.
-at 0.45
+at 0.48
 old=$(fleet_master); oldh=$(fleet_host_of "$old")
 newh=redis2; [ "$oldh" = redis2 ] && newh=redis1
 top() {
@@ -215,7 +248,7 @@ within 60 is_replica
 ok $? "$oldh comes back as the replica of $newh"
 
 # 4. One edge's replicate stopped for 10 s.
-at 0.73
+at 0.70
 rpid=$(fleet_pid edge2 replicate)
 mark edge2-stop
 kill -STOP "$rpid"
@@ -305,9 +338,8 @@ for h in "${FLEET_HOSTS[@]}"; do
 done
 
 # --- figures ---------------------------------------------------------------------
-python3 tests/fleet/figures.py "$T/watch.log" "$T/faults.log" "$T/windows" \
-    "$T/load-lb.out" "$T/load-one.out" "$FAILOVER_MS" "$PUBLISH_MS" \
-    "$REPUB" "$S" "$RATE" "$COMMITS" "$((NSSE + NPOLL))" "$((2 * NSINGLE))" \
+python3 tests/fleet/figures.py "$T" "$FAILOVER_MS" "$PUBLISH_MS" "$REPUB" \
+    "$S" "$RATE" "$COMMITS" "$((NSSE + NPOLL))" "$((2 * NSINGLE))" \
     >"$T/figures.txt"
 ok $? "figures computed"
 sed 's/^/# /' "$T/figures.txt"

@@ -23,6 +23,8 @@
  *   -x FILE	fault windows, "START_US END_US" lines, read at the end:
  *		the latency of ticks committed outside them is also
  *		given apart (calm_*)
+ *   -l FILE	every second a line "T_US ANSWERS EVENTS TICKS": poll
+ *		answers, SSE events with ticks, ticks received, so far
  *   -T S	give up after S seconds (default 600)
  *
  * A client whose connection breaks (closed, or a 502/503/504 from the
@@ -73,6 +75,7 @@ struct client {
 
 static struct {
 	const char	*addr, *src, *db, *until, *watch, *windows;
+	FILE		*progress;	/* -l */
 	int		 port, timeout, nsets, epfd;
 	long		 counts[K__MAX], nc, spread, maxs;
 	char		*sets[MAXSETS];
@@ -80,6 +83,7 @@ static struct {
 	struct client	*c;
 	struct vec	 resumes;	/* us */
 	long		 breaks, errors, status[6];	/* 200 502 503 504 other */
+	long		 events, ticks;	/* SSE events with ticks; ticks in all */
 } g = { .timeout = 25, .maxs = 600, .start = -1, .target = -1 };
 
 enum { ST_200, ST_502, ST_503, ST_504, ST_OTHER, ST_CONNECT };
@@ -203,6 +207,7 @@ client_ticks(struct client *c, const char *p, const char *end)
 		p += 6;
 		vec_add(&c->ids, strtoll(p, NULL, 10));
 		vec_add(&c->at, t);
+		g.ticks++;
 	}
 }
 
@@ -250,8 +255,11 @@ client_events(struct client *c)
 				c->cursor = strtoll(line + 4, NULL, 10);
 			else if (strncmp(line, "event: start", 12) == 0)
 				client_resumed(c);
-			else if (strncmp(line, "data: ", 6) == 0)
+			else if (strncmp(line, "data: ", 6) == 0 &&
+			    strstr(line, "\"ticks\":") != NULL) {
+				g.events++;
 				client_ticks(c, line, e);
+			}
 			line = strchr(line, '\n');
 			line = line ? line + 1 : NULL;
 		}
@@ -484,11 +492,17 @@ static int
 loop(void)
 {
 	struct epoll_event	 evs[512];
-	int64_t			 end = now_us() + g.maxs * 1000000, t;
+	int64_t			 end = now_us() + g.maxs * 1000000, t, next = 0;
 	int			 i, n;
 	long			 k;
 
 	while ((t = now_us()) < end) {
+		if (g.progress != NULL && t >= next) {
+			fprintf(g.progress, "%lld %ld %ld %ld\n", (long long)t,
+			    g.status[ST_200], g.events, g.ticks);
+			fflush(g.progress);
+			next = t + 1000000;
+		}
 		n = epoll_wait(g.epfd, evs, 512, 20);
 		for (i = 0; i < n; i++)
 			client_read(evs[i].data.ptr);
@@ -507,7 +521,7 @@ usage(void)
 {
 	fprintf(stderr, "usage: fleetload -a addr -p port -d db -u file "
 	    "[-b addr] [-P n] [-S n]\n\t[-s sets] [-c id] [-k n] [-t s] "
-	    "[-w file] [-x file] [-T s]\n");
+	    "[-w file] [-x file] [-l file] [-T s]\n");
 	exit(2);
 }
 
@@ -517,7 +531,7 @@ options(int argc, char *argv[])
 	char	*s, *save = NULL;
 	int	 ch;
 
-	while ((ch = getopt(argc, argv, "a:b:c:d:k:p:P:s:S:t:T:u:w:x:")) !=
+	while ((ch = getopt(argc, argv, "a:b:c:d:k:l:p:P:s:S:t:T:u:w:x:")) !=
 	    -1) {
 		switch (ch) {
 		case 'a': g.addr = optarg; break;
@@ -525,6 +539,12 @@ options(int argc, char *argv[])
 		case 'c': g.start = atoll(optarg); break;
 		case 'd': g.db = optarg; break;
 		case 'k': g.spread = atol(optarg); break;
+		case 'l':
+			if ((g.progress = fopen(optarg, "w")) == NULL) {
+				perror(optarg);
+				exit(2);
+			}
+			break;
 		case 'p': g.port = atoi(optarg); break;
 		case 'P': g.counts[K_POLL] = atol(optarg); break;
 		case 's':
