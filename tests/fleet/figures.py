@@ -2,7 +2,7 @@
 """tests/fleet/figures.py: the figures of one fleet.t run, as a table.
 
   figures.py DIR FAILOVER_MS PUBLISH_MS REPUB SECONDS RATE COMMITS
-             CLIENTS_LB CLIENTS_ONE
+             CLIENTS_LB CLIENTS_ONE "XLEN BYTES TICKS"
 
 From the run's directory: watch.log, fleetwatch's "T_US NAME HEAD" lines
 (origin, edge1..3); faults.log, fleet.t's "T_US EVENT" lines; windows,
@@ -144,7 +144,7 @@ def costs(d, series):
 
 def main():
     (d, failover_ms, publish_ms, repub, seconds, rate, commits, n_lb,
-     n_one) = sys.argv[1:10]
+     n_one, stream) = sys.argv[1:11]
     watch, faults, wins = (os.path.join(d, f) for f in
                            ("watch.log", "faults.log", "windows"))
     load_lb, load_one = (os.path.join(d, f) for f in
@@ -196,6 +196,10 @@ def main():
             c = catch_up(series, name, events[start])
             rows.append(("%s caught up after %s" % (name, start),
                          "%s ms" % ("?" if c is None else "%.0f" % c)))
+    xlen, xmem, ticks = (int(x) for x in stream.split())
+    rows.append(("the stream in Redis",
+                 "%d entries, %d bytes: %.0f bytes an entry, %.0f a tick"
+                 % (xlen, xmem, xmem / xlen, xmem / ticks)))
     rows += costs(d, series)
     width = max(len(k) for k, _ in rows)
     for k, v in rows:

@@ -324,6 +324,13 @@ for p in /api/v1/symbols /api/v1/quotes '/api/v1/quotes?symbols=AAPL,MSFT' \
 	    "GET $p: one ETag on the origin and every edge"
 done
 
+# --- what the stream holds ----------------------------------------------------------
+m=${FLEET_ADDR[$(fleet_host_of "$(fleet_master)")]}
+XLEN=$(redis-cli -h "$m" -p "$FLEET_REDIS_PORT" XLEN tickfeed)
+XMEM=$(redis-cli -h "$m" -p "$FLEET_REDIS_PORT" MEMORY USAGE tickfeed SAMPLES 0)
+like "$XLEN:$XMEM" '^[1-9][0-9]*:[1-9][0-9]*$' \
+    "the stream on the master: $XLEN entries, $XMEM bytes, for $HEAD ticks"
+
 # --- publish's own account, and the roles once more -------------------------------
 fleet_stop origin1 publish
 REPUB=$(sed -n 's/^publish: .*re-published \([0-9]*\): \([0-9]*\) refused.*, \([0-9]*\) again.*/\1 \2 \3/p' \
@@ -340,7 +347,7 @@ done
 # --- figures ---------------------------------------------------------------------
 python3 tests/fleet/figures.py "$T" "$FAILOVER_MS" "$PUBLISH_MS" "$REPUB" \
     "$S" "$RATE" "$COMMITS" "$((NSSE + NPOLL))" "$((2 * NSINGLE))" \
-    >"$T/figures.txt"
+    "$XLEN $XMEM $HEAD" >"$T/figures.txt"
 ok $? "figures computed"
 sed 's/^/# /' "$T/figures.txt"
 cp "$T/figures.txt" "$BUILD/fleet-figures.txt"
