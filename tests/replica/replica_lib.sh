@@ -118,3 +118,21 @@ now_ms() { echo $(($(date +%s%N) / 1000000)); }
 
 # caught_up ORIGIN EDGE: the edge holds what the origin holds.
 caught_up() { [ "$(store_hash "$1")" = "$(store_hash "$2")" ]; }
+
+# app_cgi DB TARGET [VAR=VALUE...]: the app once as plain CGI on DB;
+# prints "STATUS BODY".
+app_cgi() {
+	local db=$1 target=$2 out query=
+	shift 2
+	case $target in *\?*) query=${target#*\?} ;; esac
+	out=$(env -i PATH="$PATH" REQUEST_METHOD=GET REQUEST_URI="$target" \
+	    QUERY_STRING="$query" SCRIPT_NAME=/tickfeed.fcgi \
+	    GATEWAY_INTERFACE=CGI/1.1 SERVER_PROTOCOL=HTTP/1.1 \
+	    TICKFEED_DB="$db" "$@" "$BIN/tickfeed.fcgi" 2>/dev/null | tr -d '\r')
+	printf '%s %s\n' "$(echo "$out" | sed -n '1s/^Status: \([0-9]*\).*/\1/p')" \
+	    "$(echo "$out" | sed '1,/^$/d')"
+}
+# eventually WANT CMD...: CMD comes to print WANT (20 s at most).
+eventually() { wait_for output_is "$@"; }
+output_is() { local want=$1; shift; [ "$("$@")" = "$want" ]; }
+top_of() { rcli XREVRANGE "${1:-tickfeed}" + - COUNT 1 | head -1; }
