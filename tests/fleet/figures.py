@@ -107,8 +107,9 @@ def costs(d, series):
     """CPU per answer (us) at each tier, per commit (ms) upstream."""
     samples = {}
     for line in open(os.path.join(d, "cpu.log")):
-        t, group, ticks = line.split()
-        samples.setdefault(group, []).append((int(t), int(ticks)))
+        f = line.split()
+        if len(f) == 3:
+            samples.setdefault(f[1], []).append((int(f[0]), int(f[2])))
     if len(samples.get("lb", [])) != 2:
         return []
     hz = os.sysconf("SC_CLK_TCK")

@@ -168,12 +168,11 @@ cpu_pids() {
 	esac
 }
 cpu_sample() {	# cpu_sample: "T_US GROUP TICKS" lines into cpu.log
-	local g p files
+	local g p
 	for g in lb edge-app edge-nginx replicate publish redis one-app one-nginx; do
-		files=()
-		for p in $(cpu_pids "$g"); do files+=("/proc/$p/stat"); done
-		echo "$(( $(date +%s%N) / 1000 )) $g $(awk '{ sub(/.*\) /, "");
-		    s += $12 + $13 } END { print s + 0 }' "${files[@]}" 2>/dev/null)"
+		echo "$(( $(date +%s%N) / 1000 )) $g $(for p in $(cpu_pids "$g"); do
+		    cat "/proc/$p/stat" 2>/dev/null; done |
+		    awk '{ sub(/.*\) /, ""); s += $12 + $13 } END { print s + 0 }')"
 	done >>"$T/cpu.log"
 }
 sleep 5

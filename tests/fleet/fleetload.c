@@ -484,6 +484,12 @@ report_times(void)
 	report_pct("calm", &calm);
 	report_pct("resume", &g.resumes);
 	printf("\n");
+	free(commits.head.v);
+	free(commits.t.v);
+	free(w.start.v);
+	free(w.end.v);
+	free(all.v);
+	free(calm.v);
 }
 
 /* ---- the loop ------------------------------------------------------------------ */
@@ -605,5 +611,17 @@ main(int argc, char *argv[])
 	}
 	faults = check();
 	report_times();
+	for (i = 0; i < g.nc; i++) {
+		if (g.c[i].fd != -1)
+			close(g.c[i].fd);
+		free(g.c[i].buf);
+		free(g.c[i].ids.v);
+		free(g.c[i].at.v);
+		free(g.c[i].want.v);
+	}
+	free(g.c);
+	free(g.resumes.v);
+	if (g.progress != NULL)
+		fclose(g.progress);
 	return faults || late ? 1 : 0;
 }

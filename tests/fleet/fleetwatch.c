@@ -131,6 +131,11 @@ main(int argc, char *argv[])
 			store_look(&st[i]);
 		nanosleep(&ts, NULL);
 	}
+	for (i = 0; i < n; i++) {
+		sqlite3_finalize(st[i].version);
+		sqlite3_finalize(st[i].head);
+		sqlite3_close(st[i].db);
+	}
 	return 0;
 usage:
 	fprintf(stderr, "usage: fleetwatch [-i us] name=db ...\n");
