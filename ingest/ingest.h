@@ -31,7 +31,7 @@ enum ingest_exit {
 };
 
 /* publish --maxlen: entries the stream keeps, about (docs/scale.md). */
-#define PUBLISH_MAXLEN_DEFAULT	10000
+#define PUBLISH_MAXLEN_DEFAULT	100000
 
 enum ingest_cmd {
 	CMD_IMPORT,

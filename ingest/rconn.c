@@ -212,9 +212,8 @@ rconn_retry(struct rconn *r)
 	rconn_close(r);
 	while (!ingest_stop) {
 		if (rconn_connect(r) == 0) {
-			if (logged)
-				log_info("redis: connected again to %s:%d",
-				    r->at.host, r->at.port);
+			log_info("redis: connected again to %s:%d", r->at.host,
+			    r->at.port);
 			return 0;
 		}
 		if (!logged)

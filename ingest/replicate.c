@@ -132,15 +132,19 @@ rep_int(struct rep *p, enum rep_stmt s, int64_t *v)
 	return rc == SQLITE_ROW ? 0 : -1;
 }
 
-/* The writer's hook: where the batch leaves the edge, in its transaction. */
+/*
+ * The writer's hook: where the batch leaves the edge, in its transaction.
+ * An empty edge has no position until it takes the origin's epoch.
+ */
 static int
 rep_hook(void *arg, sqlite3 *db)
 {
-	struct rep *p = arg;
+	struct rep	*p = arg;
+	int		 placed = !p->fresh || p->adopt;
 
 	(void)db;
-	if (rep_set(p, REPLICA_KEY_POS_MS, p->at.ms) == -1 ||
-	    rep_set(p, REPLICA_KEY_POS_SEQ, p->at.seq) == -1 ||
+	if ((placed && (rep_set(p, REPLICA_KEY_POS_MS, p->at.ms) == -1 ||
+	    rep_set(p, REPLICA_KEY_POS_SEQ, p->at.seq) == -1)) ||
 	    rep_set(p, REPLICA_KEY_STATE, REPLICA_FOLLOWING) == -1 ||
 	    (p->origin_ms > 0 &&
 	    rep_set(p, REPLICA_KEY_ORIGIN_MS, p->origin_ms) == -1) ||
@@ -160,7 +164,8 @@ rep_commit(struct rep *p)
 		return writer_conflict(p->w) ? INGEST_EXIT_DIVERGED :
 		    INGEST_EXIT_DB;
 	p->pos = p->at;
-	p->fresh = p->adopt = 0;
+	if (p->adopt)
+		p->fresh = p->adopt = 0;
 	return INGEST_EXIT_OK;
 }
 

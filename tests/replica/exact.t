@@ -16,7 +16,12 @@ R=127.0.0.1:$REDIS_PORT
 O=$TEST_TMP/origin.db E=$TEST_TMP/edge.db S=$TEST_TMP/seeded.db
 "$ING" -q --db "$O" init
 bg pub "$ING" --db "$O" publish --redis "$R"
+started pub
 bg rep "$ING" --db "$E" replicate --redis "$R"
+sleep 1.5	# the empty edge records a beat before anything comes
+like "$(app_cgi "$E" /api/v1/health)" '^200 .*"replica":\{"state":"following","position":"0-0",' \
+    "an empty edge that follows: health ok, at 0-0"
+is "$(meta_of "$E" replica_pos_ms)" "" "but it has no position before it takes an epoch"
 now=$(now_ms) day=86400000
 sync_edge() { wait_for caught_up "$O" "$E"; }
 

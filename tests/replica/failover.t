@@ -22,6 +22,7 @@ R=127.0.0.1:$PX
 O=$TEST_TMP/origin.db E=$TEST_TMP/edge.db
 "$ING" -q --db "$O" init
 bg pub "$ING" --db "$O" publish --redis "$R"
+started pub
 bg rep "$ING" --db "$E" replicate --redis "$R"
 now=$(now_ms)
 feed 1500 1 $((now - 3600000)) 100 > a.csv

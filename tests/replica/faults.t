@@ -17,6 +17,7 @@ R=127.0.0.1:$REDIS_PORT
 O=$TEST_TMP/origin.db E=$TEST_TMP/edge.db
 "$ING" -q --db "$O" init
 bg pub "$ING" --db "$O" publish --redis "$R"
+started pub
 now=$(now_ms)
 feed 1500 1 $((now - 3600000)) 100 > a.csv
 "$ING" -q --db "$O" a.csv
@@ -55,6 +56,7 @@ O2=$TEST_TMP/other.db
 like "$(cat err)" "publish: stream tickfeed: top entry [0-9]+-0 comes from epoch $(meta_of "$O" epoch), this store is epoch $(meta_of "$O2" epoch): another origin publishes there" \
     "saying whose it is"
 bg pub2 "$ING" --db "$O2" publish --redis "$R" --stream other
+started pub2
 "$ING" -q --db "$O2" simulate --symbols XX --count 5 --rate 0 --seed 5
 eventually 5005-0 top_of other
 before=$(edge_sum "$E")
@@ -88,6 +90,7 @@ wait "$pid"; is "$?" 9 "exit 9"
 like "$(cat pub.err)" "publish: stream tickfeed: top entry $((c + 1))-0: ticks: line 1: " "saying which"
 rcli XDEL tickfeed "$((c + 1))-0" > /dev/null
 bg pub "$ING" --db "$O" publish --redis "$R"
+started pub
 
 # Ticks pruned at the origin before publish saw them.
 stop pub
@@ -102,6 +105,7 @@ like "$(cat err)" "publish: tick id $((c + 1)) was pruned at the origin before i
 rcli DEL tickfeed > /dev/null
 "$ING" -q --db "$O" snapshot old-copy.db
 bg pub "$ING" --db "$O" publish --redis "$R"
+started pub
 "$ING" -q --db "$O" simulate --symbols S3 --count 5 --rate 0 --seed 8
 eventually "$(cursor_of "$O")-0" top_of
 stop pub
@@ -141,6 +145,7 @@ done
 # --maxlen: the stream keeps about that many entries.
 rcli CONFIG SET stream-node-max-entries 10 > /dev/null
 bg pub "$ING" --db "$O" publish --redis "$R" --stream trim --maxlen 20
+started pub
 feed 50000 9 $((now - 600000)) 1 > many.csv
 "$ING" -q --db "$O" many.csv
 eventually "$(cursor_of "$O")-0" top_of trim

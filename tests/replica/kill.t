@@ -14,6 +14,7 @@ O=$TEST_TMP/origin.db E=$TEST_TMP/edge.db
 "$ING" -q --db "$O" init
 "$ING" -q --db "$E" init
 bg pub "$ING" --db "$O" publish --redis "$R"
+started pub
 bg rep "$ING" --db "$E" replicate --redis "$R"
 now=$(now_ms)
 N=300000

@@ -136,3 +136,6 @@ app_cgi() {
 eventually() { wait_for output_is "$@"; }
 output_is() { local want=$1; shift; [ "$("$@")" = "$want" ]; }
 top_of() { rcli XREVRANGE "${1:-tickfeed}" + - COUNT 1 | head -1; }
+# started NAME: publish or replicate NAME said where it starts from (it
+# reached Redis and read the stream's top or its position).
+started() { wait_for grep -q ': \(publish\|replicate\): .* stream .* at ' "$TEST_TMP/$1.err"; }
