@@ -16,8 +16,11 @@
 #   fleet_render [ARGS...]      runs render.yml (its log: $FLEET_DIR/render-N.log)
 #   fleet_start HOST NAME       starts daemon NAME of HOST's daemons.json
 #   fleet_nginx HOST            starts HOST's nginx with the site the role wrote
-#   fleet_pid HOST NAME         the pid in that daemon's pid file
-#   fleet_stop_all              stops every process a pid file here names
+#   fleet_pid HOST NAME         the pid in that daemon's pid file (or nginx's)
+#   fleet_kill9 HOST NAME...    SIGKILL to those daemons of HOST, at once
+#   fleet_stop HOST NAME        stops one daemon; fleet_stop_all: every one
+#   fleet_lb_state SERVER       HAProxy's status of an edge (UP, DOWN)
+#   fleet_master                the Redis master's address, as Sentinel says
 
 FLEET_DIR=${FLEET_DIR:-}
 FLEET_HOSTS=(origin1 redis1 redis2 edge1 edge2 edge3 lb1)
@@ -51,7 +54,6 @@ fleet_ports() {
 }
 
 fleet_setup() {
-	local ports
 	read -r FLEET_HTTP_PORT FLEET_REDIS_PORT FLEET_SENTINEL_PORT \
 	    FLEET_LB_PORT <<<"$(fleet_ports 4)"
 	make -s -C "$ROOT" BUILD="$BUILD" install PREFIX="$FLEET_DIR/prefix" \
@@ -260,7 +262,7 @@ fleet_master() {
 	    SENTINEL get-master-addr-by-name tickfeed 2>/dev/null | head -1
 }
 
-# fleet_redis_host ADDR: the fleet host with that address.
+# fleet_host_of ADDR: the fleet host with that address.
 fleet_host_of() {
 	local h
 	for h in "${FLEET_HOSTS[@]}"; do

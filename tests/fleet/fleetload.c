@@ -274,24 +274,11 @@ client_events(struct client *c)
 static int
 client_dechunk(struct client *c)
 {
-	char	*p, *end = c->buf + c->len, *nl, *out;
-	long	 n;
+	long n;
 
-	for (p = c->buf + c->body; ; p = nl + 2 + n + 2) {
-		if ((nl = memmem(p, (size_t)(end - p), "\r\n", 2)) == NULL)
-			return 0;
-		if ((n = strtol(p, NULL, 16)) == 0)
-			break;
-		if (nl + 2 + n + 2 > end)
-			return 0;
-	}
-	out = c->buf + c->body;
-	for (p = out; (n = strtol(p, NULL, 16)) > 0; p = nl + 2 + n + 2) {
-		nl = memmem(p, (size_t)(end - p), "\r\n", 2);
-		memmove(out, nl + 2, (size_t)n);
-		out += n;
-	}
-	c->clen = out - (c->buf + c->body);
+	if ((n = http_dechunk(c->buf + c->body, c->len - c->body)) < 0)
+		return 0;
+	c->clen = n;
 	return 1;
 }
 

@@ -1,6 +1,6 @@
 /*
  * fleetstat: arrays, percentiles and comparisons for the fleet test's
- * programs (tests/fleet/fleetload.c).
+ * programs (tests/fleet/fleetload.c), and a chunked body's decoding.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -164,4 +164,30 @@ latencies(const struct vec *ids, const struct vec *at,
 		if (!in_window(w, t))
 			vec_add(calm, at->v[i] - t);
 	}
+}
+
+/*
+ * A chunked HTTP body of len bytes at body: once its last chunk is in,
+ * decoded in place and its length returned; else -1 (more to come).
+ */
+long
+http_dechunk(char *body, size_t len)
+{
+	char	*p, *end = body + len, *nl, *out = body;
+	long	 n;
+
+	for (p = body; ; p = nl + 2 + n + 2) {
+		if ((nl = memmem(p, (size_t)(end - p), "\r\n", 2)) == NULL)
+			return -1;
+		if ((n = strtol(p, NULL, 16)) == 0)
+			break;
+		if (nl + 2 + n + 2 > end)
+			return -1;
+	}
+	for (p = body; (n = strtol(p, NULL, 16)) > 0; p = nl + 2 + n + 2) {
+		nl = memmem(p, (size_t)(end - p), "\r\n", 2);
+		memmove(out, nl + 2, (size_t)n);
+		out += n;
+	}
+	return out - body;
 }

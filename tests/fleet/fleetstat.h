@@ -1,7 +1,8 @@
 /*
  * fleetstat: what the fleet test's programs count with: growing arrays of
  * 64-bit values, percentiles, the comparison of the ticks a client got
- * with the ones it had to get, and commit times from fleetwatch's log.
+ * with the ones it had to get, commit times from fleetwatch's log; and
+ * the decoding of a chunked HTTP body.
  */
 #ifndef FLEETSTAT_H
 #define FLEETSTAT_H
@@ -33,5 +34,6 @@ int	windows_load(const char *, struct windows *);
 void	latencies(const struct vec *, const struct vec *,
 	    const struct commits *, int64_t, const struct windows *,
 	    struct vec *, struct vec *);
+long	http_dechunk(char *, size_t);
 
 #endif
