@@ -322,6 +322,10 @@ pub_top(struct pub *p, redisReply *rep, int start)
 	if (rep->type != REDIS_REPLY_ARRAY)
 		goto malformed;
 	if (rep->elements == 0) {
+		if (!start && p->pos.ms > 0)
+			log_warnx("publish: stream %s is empty (a new master "
+			    "that never had it?): going on after %" PRId64 "-%"
+			    PRId64, p->cfg->stream, p->pos.ms, p->pos.seq);
 		if (start) {
 			if (pub_exec(p, PS_BEGIN) == -1 ||
 			    pub_int(p, PS_CURSOR, NULL, &cursor) == -1 ||
@@ -359,6 +363,10 @@ pub_top(struct pub *p, redisReply *rep, int start)
 		    (long long)p->e->epoch, (long long)p->epoch);
 		return INGEST_EXIT_FOREIGN;
 	}
+	if (!start && entry_id_cmp(p->e->id, p->pos) < 0)
+		log_warnx("publish: stream %s ends at %s, entries up to %" PRId64
+		    "-%" PRId64 " were published: publishing the rest again",
+		    p->cfg->stream, en->element[0]->str, p->pos.ms, p->pos.seq);
 	p->pos = p->e->id;
 	p->prune_ts = p->e->prune_ts;
 	p->prune_id = p->e->prune_id;

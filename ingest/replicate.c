@@ -30,8 +30,9 @@
  * meta replica_state records why (the app's health says it); SIGTERM
  * commits and ends with exit 0.  While Redis cannot be reached, it tries
  * again (rconn_retry, following a Sentinel failover); while nothing
- * comes it records every REPLICATE_BEAT_MS that it has the whole stream
- * (replica_seen_ms), which is what keeps the edge's lag near 0.
+ * comes it records, each time XREAD waited REPLICATE_BLOCK_MS for
+ * nothing, that it has the whole stream (replica_seen_ms), which is what
+ * keeps the edge's lag near 0.
  */
 #include <inttypes.h>
 #include <stdio.h>
@@ -46,8 +47,7 @@
 #include "timeutil.h"
 
 #define REPLICATE_COUNT		64	/* entries a read, one transaction */
-#define REPLICATE_BLOCK_MS	"1000"	/* XREAD waits at most this long */
-#define REPLICATE_BEAT_MS	1000
+#define REPLICATE_BLOCK_MS	"1000"	/* XREAD waits this long: the beat */
 #define REPLICATE_KV_MAX	16	/* fields of an entry worth parsing */
 
 enum rep_stmt {

@@ -257,9 +257,17 @@ writer_sym(struct writer *w, const struct tick *t)
 
 	if (w->sicap > 0) {
 		s = writer_hash(name) & (w->sicap - 1);
-		for (; w->sidx[s] != 0; s = (s + 1) & (w->sicap - 1))
-			if (strcmp(w->syms[w->sidx[s] - 1].name, name) == 0)
-				return &w->syms[w->sidx[s] - 1];
+		for (; w->sidx[s] != 0; s = (s + 1) & (w->sicap - 1)) {
+			ws = &w->syms[w->sidx[s] - 1];
+			if (strcmp(ws->name, name) != 0)
+				continue;
+			if (t->symbol_id == 0 || t->symbol_id == ws->id)
+				return ws;
+			w->conflict = 1;
+			log_warnx("symbol %s: id %lld at the origin, %lld here",
+			    name, (long long)t->symbol_id, (long long)ws->id);
+			return NULL;
+		}
 	}
 	if (w->nsyms == w->cap && writer_sym_grow(w) == -1) {
 		log_warnx("out of memory");

@@ -55,6 +55,8 @@ REDIS_PORT=$P2
 wait_for xlen_is $P2 6; ok $? "publish published them again on r2, before the next commit"
 is "$(stream_entries | awk '{ print $1 }' | paste -sd' ')" \
     "1000-0 1500-0 1600-0 2600-0 3600-0 3800-0" "the same entries as on r1"
+like "$(cat pub.err)" "publish: stream tickfeed ends at 1600-0, entries up to 3800-0 were published: publishing the rest again" \
+    "publish says so"
 feed 300 4 $((now - 600000)) 100 > d.csv
 "$ING" -q --db "$O" d.csv
 wait_for caught_up "$O" "$E"; ok $? "the edge follows r2"

@@ -6,8 +6,9 @@
 # entry (9), an edge that is no edge (10), Redis unreachable at start
 # (6).  publish likewise: another origin's stream (8), ticks pruned
 # before they were published (7), a stream ahead of the store (10), a
-# malformed top (9).  --maxlen keeps the stream about that long, and the
-# seeding of a lost edge with snapshot is the way back.
+# malformed top (9).  An edge holding another tick or symbol than the
+# stream's stops (10).  --maxlen keeps the stream about that long, and
+# the seeding of a lost edge with snapshot is the way back.
 . "$(dirname "$0")/../lib.sh"
 . "$ROOT/tests/integration/ingest_lib.sh"
 . "$(dirname "$0")/replica_lib.sh"
@@ -151,5 +152,23 @@ feed 50000 9 $((now - 600000)) 1 > many.csv
 eventually "$(cursor_of "$O")-0" top_of trim
 n=$(rcli XLEN trim)
 ok "$([ "$n" -ge 20 ] && [ "$n" -le 30 ]; echo $?)" "--maxlen 20: $n of 50 entries kept (trimmed by whole nodes of 10)"
+
+# An edge that holds another tick, or gave a symbol's id to another.
+C=$(cursor_of "$O")
+"$ING" -q --db "$O" snapshot e4.db
+q e4.db "UPDATE ticks SET price = price + 1 WHERE id = $C; UPDATE meta SET value = $((C - 1000)) WHERE key = 'replica_pos_ms'"
+before=$(edge_sum e4.db)
+"$ING" --db e4.db replicate --redis "$R" --stream trim > out 2> err; is "$?" 10 "a tick that differs from the stream's: exit 10"
+like "$(cat err)" "replicate: tick id $C differs from the one this edge has" "saying which"
+is "$(edge_sum e4.db)" "$before" "nothing written"
+like "$(health e4.db)" '^503 .*"replicate stopped \(diverged\)' "health says diverged"
+"$ING" -q --db "$O" snapshot e5.db
+q e5.db "INSERT INTO symbols (id, symbol) VALUES ((SELECT max(id) + 1 FROM symbols), 'QQ')"
+"$ING" -q --db "$O" simulate --symbols NEW1 --count 3 --rate 0 --seed 10
+eventually "$((C + 3))-0" top_of trim
+before=$(edge_sum e5.db)
+"$ING" --db e5.db replicate --redis "$R" --stream trim > out 2> err; is "$?" 10 "a symbol id taken by another symbol: exit 10"
+like "$(cat err)" "symbol NEW1: id $(q "$O" "SELECT id FROM symbols WHERE symbol = 'NEW1'") at the origin, that id names another symbol" "saying which"
+is "$(edge_sum e5.db)" "$before" "nothing written"
 stop pub; is "$RC" 0 "publish exits 0"
 done_testing

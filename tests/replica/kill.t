@@ -21,13 +21,17 @@ N=300000
 feed $N 11 $((now - 86400000)) 200 40 > big.csv
 "$ING" -q --batch 3000 --db "$O" big.csv & imp=$!
 
-# Kill replicate (and once publish) at random points while the feed goes.
-RANDOM=7 mid=0 kills=0 at=""
-while [ "$(cursor_of "$E")" -lt $N ] && [ $kills -lt 12 ]; do
-	sleep "0.$((RANDOM % 4 + 1))"
+# Kill replicate (and once publish) at random points while the feed goes;
+# after a kill that found no progress the next comes a little later (a
+# slow build commits less often), so that kills land between commits too.
+RANDOM=7 mid=0 kills=0 at="" last=0 extra=0
+while [ "$(cursor_of "$E")" -lt $N ] && [ $kills -lt 30 ]; do
+	sleep "$(printf '%d.%03d' $(((100 + RANDOM % 300 + extra) / 1000)) $(((100 + RANDOM % 300 + extra) % 1000)))"
 	kill9 rep; kills=$((kills + 1))
 	c=$(cursor_of "$E"); at="$at $c"
 	[ "$c" -gt 0 ] && [ "$c" -lt $N ] && mid=$((mid + 1))
+	if [ "$c" -eq "$last" ]; then extra=$((extra + 300)); else extra=0; fi
+	last=$c
 	if [ $kills -eq 3 ]; then
 		kill9 pub
 		pubat=$(rcli XREVRANGE tickfeed + - COUNT 1 | head -1)
