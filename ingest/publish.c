@@ -447,14 +447,16 @@ pub_send(struct pub *p)
 	}
 }
 
-/* Waits for the store to change, or ms. */
-static void
+/* Waits for the store to change, or ms; 1 when it said it changed. */
+static int
 pub_wait(struct pub *p, int ms)
 {
 	struct pollfd pfd = { p->notify.fd, POLLIN, 0 };
 
-	if (poll(&pfd, pfd.fd != -1, ms) > 0)
-		dbnotify_drain(&p->notify);
+	if (poll(&pfd, pfd.fd != -1, ms) <= 0)
+		return 0;
+	dbnotify_drain(&p->notify);
+	return 1;
 }
 
 /*
@@ -491,11 +493,15 @@ pub_run(struct pub *p)
 		case PR_BEHIND:
 			return INGEST_EXIT_DIVERGED;
 		case PR_NOTHING:
-			/* An event comes a little before the commit shows. */
+			/* An event comes a little before the commit shows.
+			 * Each event starts the 1, 2, 4 ... ms series over:
+			 * doubling on from an earlier one's put every other
+			 * commit a commit late (as cgi-bin/wait.c found). */
 			recheck = recheck == 0 ? 1 : recheck * 2;
 			if (recheck > PUBLISH_TIMER_MS)
 				recheck = PUBLISH_TIMER_MS;
-			pub_wait(p, recheck);
+			if (pub_wait(p, recheck))
+				recheck = 0;
 			if ((rc = pub_idle(p, &last)) == -1)
 				return INGEST_EXIT_OK;
 			if (rc != INGEST_EXIT_OK)
