@@ -23,12 +23,14 @@
 
 /*
  * A new store (no candle yet) takes TICKFEED_TZ as its zone; an existing
- * one must have it (db_zone_check), and its zone must be known here.
+ * one must have it (db_zone_check), and its zone must be known here.  An
+ * edge's zone is the origin's (replicate): TICKFEED_TZ is not asked.
  */
 static int
 ingest_db_zone(sqlite3 *db, const struct ingest_config *cfg)
 {
 	sqlite3_stmt	*st = NULL;
+	const char	*want = cfg->cmd == CMD_REPLICATE ? NULL : cfg->tz;
 	char		 zone[TZ_NAME_MAX + 1], err[DB_ERRSZ];
 	int		 rc = -1;
 
@@ -37,21 +39,20 @@ ingest_db_zone(sqlite3 *db, const struct ingest_config *cfg)
 		    sqlite3_errmsg(db));
 		return -1;
 	}
-	if (cfg->tz == NULL || strcmp(cfg->tz, zone) == 0 ||
-	    !tzcal_known(cfg->tz))
+	if (want == NULL || strcmp(want, zone) == 0 || !tzcal_known(want))
 		goto check;
 	if (sqlite3_prepare_v2(db, "UPDATE settings SET value = ?1 WHERE "
 	    "key = 'tz' AND NOT EXISTS (SELECT 1 FROM candles)", -1, &st,
 	    NULL) != SQLITE_OK ||
-	    sqlite3_bind_text(st, 1, cfg->tz, -1, SQLITE_STATIC) != SQLITE_OK ||
+	    sqlite3_bind_text(st, 1, want, -1, SQLITE_STATIC) != SQLITE_OK ||
 	    sqlite3_step(st) != SQLITE_DONE) {
 		log_warnx("%s: %s", cfg->db_path, sqlite3_errmsg(db));
 		goto out;
 	}
 	if (sqlite3_changes(db) == 1)
-		strcpy(zone, cfg->tz);
+		strcpy(zone, want);
 check:
-	if (db_zone_check(zone, cfg->tz, err) != 0)
+	if (db_zone_check(zone, want, err) != 0)
 		log_warnx("%s: %s", cfg->db_path, err);
 	else
 		rc = 0;

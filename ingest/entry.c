@@ -18,6 +18,7 @@ const char *const entry_field_names[ENTRY_F__MAX] = {
 	[ENTRY_F_PREV] = "prev",
 	[ENTRY_F_T] = "t",
 	[ENTRY_F_PRUNE] = "prune",
+	[ENTRY_F_TZ] = "tz",
 	[ENTRY_F_SYMS] = "syms",
 	[ENTRY_F_TICKS] = "ticks",
 };
@@ -235,6 +236,18 @@ entry_parse_scalar(struct entry *e, enum entry_field f, const char *s,
 		    0 && sc.p == sc.end && (len == 0 || s[len - 1] != '\n'))
 			return 0;
 		break;
+	case ENTRY_F_TZ:
+		if (len > 0 && len <= TZ_NAME_MAX && memchr(s, '\0', len) ==
+		    NULL) {
+			memcpy(e->tz, s, len);
+			e->tz[len] = '\0';
+			if (tzcal_name_ok(e->tz))
+				return 0;
+		}
+		snprintf(why, ENTRY_WHYSZ, "tz: not a zone name (1..%d of "
+		    "A-Z a-z 0-9 _ + - . /, no empty, . or .. part)",
+		    TZ_NAME_MAX);
+		return -1;
 	default:
 		break;
 	}
@@ -341,6 +354,7 @@ entry_encode(const struct entry *e, struct buf val[ENTRY_F__MAX])
 	buf_printf(&val[ENTRY_F_T], "%" PRId64, e->t);
 	buf_printf(&val[ENTRY_F_PRUNE], "%" PRId64 ",%" PRId64, e->prune_ts,
 	    e->prune_id);
+	buf_addz(&val[ENTRY_F_TZ], e->tz);
 	for (i = 0; i < e->nsyms; i++)
 		buf_printf(&val[ENTRY_F_SYMS], "%s%" PRId64 ":%s:%d",
 		    i ? " " : "", e->syms[i].id, e->syms[i].name,

@@ -6,12 +6,14 @@
  * that only carries a new prune (the cursor did not move).  Fields, all
  * present, each once, ASCII:
  *
- *   v      1
+ *   v      2
  *   epoch  the origin store's identity (meta epoch), 1..2^63-1
  *   prev   the stream ID of the entry before it (0-0: none)
  *   t      the origin's clock (ms) when publish read the commit
  *   prune  TS,ID: the origin's last complete prune deleted every tick
  *          with ts < TS and id <= ID (0,0: none yet); ID <= CURSOR
+ *   tz     the origin's trading zone (settings tz) as of the entry: a
+ *          name by the rule of tzcal_known (the file is not looked at)
  *   syms   ID:SYMBOL:DECIMALS, space-separated: every symbol the ticks
  *          name, with the origin's symbol id and print decimals
  *   ticks  one line per tick, ending in \n: SYMBOL_ID,TS,PRICE,SIZE,NKEY
@@ -20,7 +22,8 @@
  *
  * An entry with ticks has SEQ 0 and holds CURSOR - prev's cursor of them,
  * at most ENTRY_TICKS_MAX (a bigger commit becomes several entries); one
- * without has prev's cursor as its CURSOR and empty syms and ticks.
+ * without (a new prune or a new zone) has prev's cursor as its CURSOR and
+ * empty syms and ticks.
  *
  * entry_parse() is the only reader of untrusted stream bytes: it checks
  * everything above and every number's range, and never reads past the
@@ -33,9 +36,10 @@
 #include <stdint.h>
 
 #include "buf.h"
+#include "tzcal.h"
 #include "valid.h"
 
-#define ENTRY_VERSION		1
+#define ENTRY_VERSION		2
 #define ENTRY_TICKS_MAX		1000
 #define ENTRY_ID_BUFSZ		48	/* "MS-SEQ" + NUL */
 #define ENTRY_WHYSZ		256
@@ -47,6 +51,7 @@ enum entry_field {
 	ENTRY_F_PREV,
 	ENTRY_F_T,
 	ENTRY_F_PRUNE,
+	ENTRY_F_TZ,
 	ENTRY_F_SYMS,
 	ENTRY_F_TICKS,
 	ENTRY_F__MAX
@@ -75,6 +80,7 @@ struct entry {
 	int64_t			epoch;
 	int64_t			t;
 	int64_t			prune_ts, prune_id;
+	char			tz[TZ_NAME_MAX + 1];
 	size_t			nsyms, nticks;
 	struct entry_sym	syms[ENTRY_TICKS_MAX];
 	struct entry_tick	ticks[ENTRY_TICKS_MAX];

@@ -128,5 +128,12 @@ int	prune_apply(sqlite3 *db, int64_t cutoff, int64_t head,
 int	cmd_init(const struct ingest_config *);
 int	cmd_migrate(const struct ingest_config *);
 int	cmd_set_tz(const struct ingest_config *, const char *zone);
+/*
+ * set-tz's work in the open transaction on db, whose tf_bucket()
+ * (sqlfn_register) must already be in zone: the 1d and 1w candles
+ * rebuilt for it and settings tz set (replicate does it when the origin's
+ * entries name another zone).  Counts the rows in *days, *weeks; 0 or -1.
+ */
+int	settz_apply(sqlite3 *db, const char *zone, int *days, int *weeks);
 
 #endif

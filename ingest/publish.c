@@ -8,8 +8,10 @@
  * was when it comes back to one).  The top must come from this store
  * (its epoch) and not be ahead of it.  Then it reads the store (opened
  * read-only) in one read transaction at a time: the ticks after the
- * top's cursor, ENTRY_TICKS_MAX at most, and the last complete prune
- * (meta prune_done_ts, prune_done_id).  The ids after a cursor are
+ * top's cursor, ENTRY_TICKS_MAX at most, the last complete prune
+ * (meta prune_done_ts, prune_done_id) and the trading zone, which every
+ * entry carries (a new prune or zone with no tick: an entry of its own;
+ * an empty stream is taken to carry UTC, a new edge's zone).  The ids after a cursor are
  * consecutive (a rolled back batch gives its ids back, a duplicate takes
  * none), so a missing one was pruned before it was published: the edges
  * could not rebuild its candles, and publish stops (exit 7).
@@ -88,6 +90,7 @@ struct pub {
 	int64_t		 epoch;
 	struct entry_id	 pos;		/* the stream's top, as we know it */
 	int64_t		 prune_ts, prune_id;	/* what pos carries */
+	char		 tz[TZ_NAME_MAX + 1];	/* likewise */
 	struct entry_id	 acked;		/* highest ID Redis took from us */
 	struct entry	*e;
 	struct buf	 val[ENTRY_F__MAX];
@@ -188,17 +191,21 @@ pub_read(struct pub *p)
 	struct entry	*e = p->e;
 	int64_t		 cursor, pts, pid;
 	enum pub_read	 rc = PR_NOTHING;
-	int		 newer;
+	char		 zone[TZ_NAME_MAX + 1];
+	int		 newer, newtz;
 
 	if (pub_exec(p, PS_BEGIN) == -1)
 		return PR_DB;
 	if (pub_int(p, PS_CURSOR, NULL, &cursor) == -1 ||
 	    pub_int(p, PS_META, "prune_done_ts", &pts) == -1 ||
-	    pub_int(p, PS_META, "prune_done_id", &pid) == -1) {
+	    pub_int(p, PS_META, "prune_done_id", &pid) == -1 ||
+	    db_zone(p->db, zone) == -1) {
 		rc = PR_DB;
 		goto out;
 	}
 	memset(e, 0, offsetof(struct entry, syms));
+	memcpy(e->tz, zone, sizeof(e->tz));
+	newtz = strcmp(zone, p->tz) != 0;
 	e->prev = p->pos;
 	e->epoch = p->epoch;
 	e->t = time_now_ms();
@@ -210,7 +217,7 @@ pub_read(struct pub *p)
 		rc = PR_BEHIND;
 	else if (cursor > p->pos.ms)
 		rc = pub_ticks(p);
-	else if (newer) {
+	else if (newer || newtz) {
 		e->id.ms = p->pos.ms;
 		e->id.seq = p->pos.seq + 1;
 		rc = PR_ENTRY;
@@ -301,6 +308,7 @@ pub_took(struct pub *p)
 	p->pos = e->id;
 	p->prune_ts = e->prune_ts;
 	p->prune_id = e->prune_id;
+	memcpy(p->tz, e->tz, sizeof(p->tz));
 	p->entries++;
 	p->ticks += (long long)e->nticks;
 }
@@ -333,6 +341,7 @@ pub_top(struct pub *p, redisReply *rep, int start)
 				return INGEST_EXIT_DB;
 			p->pos.ms = cursor;
 			p->pos.seq = 0;
+			strcpy(p->tz, TZ_DEFAULT);
 		}
 		return INGEST_EXIT_OK;
 	}
@@ -370,6 +379,7 @@ pub_top(struct pub *p, redisReply *rep, int start)
 	p->pos = p->e->id;
 	p->prune_ts = p->e->prune_ts;
 	p->prune_id = p->e->prune_id;
+	memcpy(p->tz, p->e->tz, sizeof(p->tz));
 	return INGEST_EXIT_OK;
 malformed:
 	log_warnx("publish: stream %s: the top entry is not a stream entry",

@@ -23,6 +23,12 @@
  *     entry, or an entry published again after a failover) is fine:
  *     the ticks the edge has are checked to be the same and skipped.
  *
+ * The origin's trading zone travels in every entry (tz): when the last
+ * entry of a batch names another zone than the store's, the batch's
+ * transaction ends with set-tz's rebuild (settz_apply), so the days and
+ * weeks, and settings tz, are the origin's at that entry.  An entry
+ * whose zone this system's tz database lacks stops replicate (exit 4).
+ *
  * A new prune (the entry's prune pair is later than the edge's) is done
  * as the origin did it, after the ticks before it are committed
  * (prune_apply: chunks, then the pair recorded as done).  When stopped
@@ -39,11 +45,13 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "db.h"
 #include "entry.h"
 #include "ingest.h"
 #include "log.h"
 #include "rconn.h"
 #include "replica.h"
+#include "sqlfn.h"
 #include "timeutil.h"
 
 #define REPLICATE_COUNT		64	/* entries a read, one transaction */
@@ -85,6 +93,8 @@ struct rep {
 	int64_t		 prune_ts, prune_id;
 	int64_t		 origin_ms;	/* t of the last entry gathered */
 	int64_t		 seen_ms;	/* the batch has the whole stream */
+	char		 tz[TZ_NAME_MAX + 1];	/* of the last entry gathered */
+	struct tzcal	 cal;		/* tf_bucket's zone, for a rebuild */
 	struct entry	*e;
 	long long	 entries, ticks, prunes, pruned;
 };
@@ -133,6 +143,32 @@ rep_int(struct rep *p, enum rep_stmt s, int64_t *v)
 }
 
 /*
+ * The zone the last entry gathered names, when the store has another:
+ * set-tz's rebuild, after the batch's ticks went in (in the old zone:
+ * the rebuild makes every day and week again from the 1m rows, which
+ * are the same in any zone).  In the batch's transaction; 0 or -1.
+ */
+static int
+rep_zone(struct rep *p)
+{
+	char	was[TZ_NAME_MAX + 1];
+	int	days, weeks;
+
+	if (p->tz[0] == '\0')
+		return 0;
+	if (db_zone(p->db, was) == -1)
+		return -1;
+	if (strcmp(was, p->tz) == 0)
+		return 0;
+	if (tzcal_init(&p->cal, p->tz) == -1 ||
+	    settz_apply(p->db, p->tz, &days, &weeks) == -1)
+		return -1;
+	log_info("replicate: trading zone %s (was %s), as the origin's: %d "
+	    "daily and %d weekly candles rebuilt", p->tz, was, days, weeks);
+	return 0;
+}
+
+/*
  * The writer's hook: where the batch leaves the edge, in its transaction.
  * An empty edge has no position until it takes the origin's epoch.
  */
@@ -143,7 +179,7 @@ rep_hook(void *arg, sqlite3 *db)
 	int		 placed = !p->fresh || p->adopt;
 
 	(void)db;
-	if ((placed && (rep_set(p, REPLICA_KEY_POS_MS, p->at.ms) == -1 ||
+	if (rep_zone(p) == -1 || (placed && (rep_set(p, REPLICA_KEY_POS_MS, p->at.ms) == -1 ||
 	    rep_set(p, REPLICA_KEY_POS_SEQ, p->at.seq) == -1)) ||
 	    rep_set(p, REPLICA_KEY_STATE, REPLICA_FOLLOWING) == -1 ||
 	    (p->origin_ms > 0 &&
@@ -294,6 +330,12 @@ rep_check(struct rep *p, const struct entry *e, const char *id)
 		    (long long)p->epoch);
 		return INGEST_EXIT_FOREIGN;
 	}
+	if (!tzcal_known(e->tz)) {
+		log_warnx("replicate: stream %s entry %s: the origin's trading "
+		    "zone %s is not in this system's tz database: install "
+		    "tzdata (the origin's version)", p->cfg->stream, id, e->tz);
+		return INGEST_EXIT_DB;
+	}
 	if (entry_id_cmp(e->prev, p->at) > 0) {
 		log_warnx("replicate: stream %s entry %s follows %s, this edge "
 		    "is at %s: the stream no longer holds the entries between "
@@ -360,6 +402,7 @@ rep_entry(struct rep *p, const redisReply *en)
 		return rc;
 	p->at = p->e->id;
 	p->origin_ms = p->e->t;
+	memcpy(p->tz, p->e->tz, sizeof(p->tz));
 	p->entries++;
 	return INGEST_EXIT_OK;
 }
@@ -499,7 +542,9 @@ rep_open(struct rep *p)
 		return INGEST_EXIT_DB;
 	if ((ex = rep_load(p)) != INGEST_EXIT_OK)
 		return ex;
-	if ((p->w = writer_new(p->db, (size_t)-1)) == NULL)
+	(void)tzcal_init(&p->cal, TZ_DEFAULT);
+	if (sqlfn_register(p->db, &p->cal) == -1 ||
+	    (p->w = writer_new(p->db, (size_t)-1)) == NULL)
 		return INGEST_EXIT_DB;
 	writer_replica(p->w, rep_hook, p);
 	if (rconn_connect(&p->r) == -1) {

@@ -57,9 +57,8 @@ settz_level(sqlite3 *db, int iv, int src, int *rows)
 	return rc == SQLITE_DONE ? 0 : -1;
 }
 
-/* In the open transaction: the days and weeks again, in the new zone. */
-static int
-settz_rebuild(sqlite3 *db, const char *zone, int *days, int *weeks)
+int
+settz_apply(sqlite3 *db, const char *zone, int *days, int *weeks)
 {
 	sqlite3_stmt	*st;
 	int		 rc;
@@ -98,7 +97,7 @@ cmd_set_tz(const struct ingest_config *cfg, const char *zone)
 	if (sqlfn_register(db, &cal) == -1 ||
 	    sqlite3_exec(db, "BEGIN IMMEDIATE", NULL, NULL, NULL) !=
 	    SQLITE_OK || db_zone(db, was) == -1 ||
-	    settz_rebuild(db, zone, &days, &weeks) == -1 ||
+	    settz_apply(db, zone, &days, &weeks) == -1 ||
 	    sqlite3_exec(db, "COMMIT", NULL, NULL, NULL) != SQLITE_OK) {
 		log_warnx("%s: set-tz: %s", cfg->db_path, sqlite3_errmsg(db));
 		goto out;

@@ -5,7 +5,7 @@
 #
 #   origin1 127.0.1.1    redis1 127.0.1.2    redis2 127.0.1.3
 #   edge1   127.0.1.11   edge2  127.0.1.12   edge3  127.0.1.13
-#   lb1     127.0.1.20   (clients connect from 127.0.1.30 and up)
+#   lb1     127.0.1.20   (clients connect from 127.0.1.40 and 127.0.2.1 up)
 #
 # The configuration is what the roles write (tests/fleet/render.yml with
 # tests/fleet/onebox.yml); the daemons start with the command lines the
@@ -275,13 +275,15 @@ fleet_head() {
 	sqlite3 "file:$1?mode=ro" 'SELECT coalesce(max(id), 0) FROM ticks' 2>/dev/null
 }
 
-# fleet_hash DB TABLE: a hash of the table's rows in key order.
+# fleet_hash DB TABLE: a hash of the table's rows in key order, every
+# column (the candles' notional, the settings' zone).
 fleet_hash() {
 	local order
 	case $2 in
 	ticks) order=id ;;
 	symbols) order=id ;;
 	candles) order="symbol_id, iv, t" ;;
+	settings) order=key ;;
 	esac
 	sqlite3 "file:$1?mode=ro" "SELECT * FROM $2 ORDER BY $order" |
 	    sha256sum | cut -c1-16

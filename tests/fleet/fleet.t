@@ -17,7 +17,11 @@
 # every client got exactly the ticks of its symbols from its start
 # cursor, in id order; every edge's ticks, candles and symbols hash as
 # the origin's; the same request has the same ETag on every node; and a
-# second run of the roles changes nothing, after the failover.  Figures
+# second run of the roles changes nothing, after the failover.  The
+# origin's trading zone is America/New_York from the start and becomes
+# Europe/Berlin (set-tz) under the feed: the edges' daily and weekly
+# candles and settings follow.  Through HAProxy, a client past its
+# per-client limit gets the API's 429 while another is served.  Figures
 # (lag, latency, resume, failover) go to the log and $BUILD/fleet-figures.txt.
 . "$(dirname "$0")/../lib.sh"
 . "$ROOT/tests/fleet/fleet.sh"
@@ -98,6 +102,9 @@ is "$(redis-cli -h "${FLEET_ADDR[redis2]}" -p "$FLEET_REDIS_PORT" role | head -1
     slave "redis2 runs as redis1's replica"
 
 # --- the origin and its feed --------------------------------------------------
+"$BIN/tickfeed-ingest" -q --db "$ODB" set-tz America/New_York
+is "$(sqlite3 "$ODB" "SELECT value FROM settings WHERE key = 'tz'")" America/New_York \
+    "the origin's trading zone: America/New_York"
 FEED=$T/origin1/var/log/feed/ticks.csv
 printf 'symbol,ts,price,size,seq\n' >"$FEED"
 for d in follow publish fcgi; do fleet_start origin1 "$d"; done
@@ -133,15 +140,44 @@ LB=http://${FLEET_ADDR[lb1]}:$FLEET_LB_PORT
 like "$(curl -s "$LB/api/v1/health")" '^\{"status":"ok",.*"replica":' \
     "health through HAProxy is an edge's"
 
+# --- per-client limits through HAProxy ------------------------------------------
+# The edges count a client by the address HAProxy names in X-Forwarded-For.
+# One client sends 300 requests at once on one connection (HAProxy spreads
+# them over the three edges, each allowing a burst of 40): the first 41
+# pass on any edge, later ones get the API's 429; another client is served.
+burst() {	# burst ADDR N: "STATUS RETRY-AFTER CONTENT-TYPE" lines, bodies in $T/burst/
+	local i a=()
+	mkdir -p "$T/burst"
+	for ((i = 1; i <= $2; i++)); do
+		a+=(-o "$T/burst/$i.json" "$LB/api/v1/quotes?symbols=AAPL")
+	done
+	curl -s --interface "$1" -w '%{http_code} %header{retry-after} %header{content-type}\n' "${a[@]}"
+}
+burst 127.0.1.40 300 >"$T/burst.txt"
+other=$(for i in 1 2 3 4 5 6; do curl -s --interface 127.0.1.41 -o /dev/null \
+    -w '%{http_code} ' "$LB/api/v1/quotes?symbols=AAPL"; done)
+is "$(head -41 "$T/burst.txt" | cut -d' ' -f1 | sort -u | tr '\n' ' ')" "200 " \
+    "a client's first 41 requests through HAProxy pass"
+n429=$(grep -c '^429 ' "$T/burst.txt")
+like "$n429:$(cut -d' ' -f1 "$T/burst.txt" | sort -u | tr '\n' ' ')" '^[1-9][0-9]*:200 429 $' \
+    "past its limit it gets 429s ($n429 of 300), nothing else"
+is "$(grep '^429 ' "$T/burst.txt" | sort -u)" "429 1 application/json" \
+    "each 429 with Retry-After: 1, as JSON"
+first=$(grep -n '^429 ' "$T/burst.txt" | head -1 | cut -d: -f1)
+is "$(cat "$T/burst/$first.json")" \
+    '{"error":{"code":"rate_limited","message":"too many requests from this client; retry after the seconds in Retry-After"}}' \
+    "the API's rate_limited error"
+is "$other" "200 200 200 200 200 200 " "meanwhile another client is served"
+
 # --- the clients ------------------------------------------------------------------
 START=$(fleet_head "$ODB")
 "$BUILD/tests/fleetload" -a "${FLEET_ADDR[lb1]}" -p "$FLEET_LB_PORT" \
-    -b 127.0.1.30 -S "$NSSE" -P "$NPOLL" -s "$SETS" -c "$START" -k 50 \
+    -b 127.0.2.1 -S "$NSSE" -P "$NPOLL" -s "$SETS" -c "$START" -k 50 \
     -d "$ODB" -u "$T/target" -w "$T/watch.log" -x "$T/windows" \
     -l "$T/progress-lb.log" -T $((S + 240)) >"$T/load-lb.out" 2>"$T/load-lb.err" &
 LOAD_LB=$!
 "$BUILD/tests/fleetload" -a "${FLEET_ADDR[origin1]}" -p "$FLEET_HTTP_PORT" \
-    -b 127.0.1.31 -S "$NSINGLE" -P "$NSINGLE" -s "$SETS" -c "$START" -k 50 \
+    -b 127.0.6.1 -S "$NSINGLE" -P "$NSINGLE" -s "$SETS" -c "$START" -k 50 \
     -d "$ODB" -u "$T/target" -w "$T/watch.log" -x "$T/windows" \
     -l "$T/progress-one.log" -T $((S + 240)) >"$T/load-one.out" 2>"$T/load-one.err" &
 LOAD_ONE=$!
@@ -268,6 +304,12 @@ is "$saw503/$sawdown" 1/1 "edge2's lag rose: its health answered 503 and HAProxy
 within 30 lb_is edge2 UP
 ok $? "edge2 caught up and HAProxy has it back"
 
+# 5. The origin's trading zone changed under the feed.
+at 0.85
+mark settz
+"$BIN/tickfeed-ingest" -q --db "$ODB" set-tz Europe/Berlin
+is $? 0 "set-tz Europe/Berlin on the origin while the feed goes on"
+
 # --- the end of the feed -------------------------------------------------------------
 wait "$FEEDER"
 FED=$(cat "$T/fed")
@@ -307,7 +349,7 @@ grep -v '^fleetload: status' "$T/load-lb.err" | head -5 | sed 's/^/# /'
 
 # --- every replica is the origin's ----------------------------------------------------
 for e in "${FLEET_EDGES[@]}"; do
-	for tb in ticks candles symbols; do
+	for tb in ticks candles symbols settings; do
 		is "$(fleet_hash "$(db_of "$e")" "$tb")" "$(fleet_hash "$ODB" "$tb")" \
 		    "$e: $tb hash as the origin's"
 	done
@@ -316,7 +358,8 @@ etag() { curl -s -D - -o /dev/null --max-time 5 "$1" | tr -d '\r' |
     sed -n 's/^[Ee][Tt]ag: //p'; }
 for p in /api/v1/symbols /api/v1/quotes '/api/v1/quotes?symbols=AAPL,MSFT' \
     '/api/v1/ticks?symbol=AAPL&limit=1000' '/api/v1/candles?symbol=SPY&interval=1m' \
-    '/api/v1/candles?symbol=EURUSD&interval=1h'; do
+    '/api/v1/candles?symbol=EURUSD&interval=1h' '/api/v1/candles?symbol=AAPL&interval=1d' \
+    '/api/v1/candles?symbol=TSLA&interval=1w'; do
 	tags=$(for h in origin1 "${FLEET_EDGES[@]}"; do etag "$(url "$h" "$p")"; done |
 	    sort -u)
 	like "$(wc -l <<<"$tags" | tr -d ' '):$tags" '^1:"[^"]+"$' \

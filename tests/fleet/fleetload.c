@@ -7,7 +7,9 @@
  *
  *   -a ADDR	the balancer (or one node), an address in 127.0.0.0/8
  *   -p PORT	its port
- *   -b ADDR	the address the clients connect from (127.0.0.0/8)
+ *   -b ADDR	the address the first client connects from (127.0.0.0/8);
+ *		client i from ADDR + i: each its own, as the edges limit
+ *		requests per client address
  *   -P N	N long-poll clients (GET /api/v1/poll, HTTP/1.1 keep-alive)
  *   -S N	N SSE clients (GET /api/v1/stream, HTTP/1.0, until closed)
  *   -s SETS	symbol sets, ';'-separated, given to clients in turn ("*": all)
@@ -141,6 +143,8 @@ client_connect(struct client *c)
 	}
 	if (g.src != NULL) {
 		inet_pton(AF_INET, g.src, &sin.sin_addr);
+		sin.sin_addr.s_addr = htonl(ntohl(sin.sin_addr.s_addr) +
+		    (uint32_t)(c - g.c));
 		if (bind(c->fd, (struct sockaddr *)&sin, sizeof(sin)) == -1) {
 			perror("bind");
 			exit(2);

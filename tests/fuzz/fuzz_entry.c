@@ -4,8 +4,8 @@
  * field name and value pairs (at most 16, as replicate takes).  Checks
  * the contract, not just "no crash": an accepted entry keeps the rules
  * of entry.h (ids implicit and counted, prune within the cursor, every
- * tick's symbol listed), and writing it out and reading it back gives
- * the same bytes again.
+ * tick's symbol listed, the zone a name), and writing it out and reading
+ * it back gives the same bytes again.
  */
 #include <stdint.h>
 #include <stdlib.h>
@@ -30,7 +30,7 @@ fuzz_check(void)
 	    e.nticks > ENTRY_TICKS_MAX || e.nsyms > e.nticks ||
 	    (e.nticks > 0 && (e.id.seq != 0 ||
 	    e.id.ms - e.prev.ms != (int64_t)e.nticks)) ||
-	    (e.nticks == 0 && e.id.ms != e.prev.ms))
+	    (e.nticks == 0 && e.id.ms != e.prev.ms) || !tzcal_name_ok(e.tz))
 		abort();
 	for (i = 0; i < e.nticks; i++)
 		if (entry_sym(&e, e.ticks[i].sid) == NULL)

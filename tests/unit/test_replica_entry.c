@@ -2,7 +2,8 @@
  * Stream entries (ingest/entry.c): what publish writes reads back the
  * same, byte for byte; every field's boundaries; the rules between
  * fields (ids implicit from prev and the cursor, prune within the
- * cursor, every symbol listed and used); a refusal names the field.
+ * cursor, every symbol listed and used); the zone's name; a refusal
+ * names the field.
  */
 #include <inttypes.h>
 #include <stdio.h>
@@ -14,8 +15,8 @@
 
 /* The fields of a good entry with two ticks after 10-0, as text. */
 static const char *good[ENTRY_F__MAX] = {
-	"1", "42", "10-0", "1767225600000", "1767000000000,9",
-	"3:AAPL:2 7:BRK.A:0",
+	"2", "42", "10-0", "1767225600000", "1767000000000,9",
+	"America/New_York", "3:AAPL:2 7:BRK.A:0",
 	"3,1767225600000,10123000000,100,-5\n7,1767225600001,-1,0,12\n",
 };
 #define GOOD_ID "12-0"
@@ -68,6 +69,7 @@ test_roundtrip(void)
 	tap_is_int(e.epoch, 42, "epoch");
 	tap_is_int(e.prune_ts, 1767000000000LL, "prune ts");
 	tap_is_int(e.prune_id, 9, "prune id");
+	tap_is_str(e.tz, "America/New_York", "the zone");
 	tap_is_int(e.nsyms, 2, "two symbols");
 	tap_is_str(entry_sym(&e, 7)->name, "BRK.A", "found by origin id");
 	tap_ok(entry_sym(&e, 5) == NULL, "an id not listed: none");
@@ -104,15 +106,17 @@ test_ids(void)
 	    (struct entry_id){ 5, 0 }) > 0, "5-1 after 5-0");
 	tap_ok(entry_id_cmp((struct entry_id){ 4, 9 },
 	    (struct entry_id){ 5, 0 }) < 0, "4-9 before 5-0");
-	tap_is_int(with("12-x", ENTRY_F_V, "1"), -1, "a bad stream ID");
+	tap_is_int(with("12-x", ENTRY_F_V, "2"), -1, "a bad stream ID");
 }
 
 static void
 test_scalars(void)
 {
-	tap_is_int(with(GOOD_ID, ENTRY_F_V, "2"), -1, "version 2: refused");
+	tap_is_int(with(GOOD_ID, ENTRY_F_V, "1"), -1,
+	    "version 1 (no zone): refused");
 	tap_ok(strstr(why, "v:") == why, "saying v (%s)", why);
-	tap_is_int(with(GOOD_ID, ENTRY_F_V, "01"), -1, "version 01");
+	tap_is_int(with(GOOD_ID, ENTRY_F_V, "3"), -1, "version 3: refused");
+	tap_is_int(with(GOOD_ID, ENTRY_F_V, "02"), -1, "version 02");
 	tap_is_int(with(GOOD_ID, ENTRY_F_EPOCH, "0"), -1, "epoch 0");
 	tap_is_int(with(GOOD_ID, ENTRY_F_EPOCH, "9223372036854775807"), 0,
 	    "the largest epoch");
@@ -151,7 +155,7 @@ test_fields(void)
 	kv[ENTRY_F__MAX] = kv[ENTRY_F_T];
 	tap_is_int(entry_parse(&e, GOOD_ID, 4, kv, ENTRY_F__MAX + 1, why), -1,
 	    "a field twice");
-	tap_is_str(why, "field 8: given twice", "says which");
+	tap_is_str(why, "field 9: given twice", "says which");
 	kv[ENTRY_F__MAX] = (struct entry_kv){ "x", "1", 1, 1 };
 	tap_is_int(entry_parse(&e, GOOD_ID, 4, kv, ENTRY_F__MAX + 1, why), -1,
 	    "an unknown field");
@@ -242,10 +246,10 @@ test_ticks(void)
 	tap_is_int(one_tick("3,0, 1,1,1\n"), -1, "a space");
 	tap_is_int(one_tick("3,0,1,1,1\r\n"), -1, "CRLF");
 	tap_is_int(one_tick("4,0,1,1,1\n"), -1, "a symbol not listed");
-	tap_is_int(with("13-0", ENTRY_F_V, "1"), -1,
+	tap_is_int(with("13-0", ENTRY_F_V, "2"), -1,
 	    "two ticks but the ID says three");
 	tap_ok(strstr(why, "ticks: 2 lines") == why, "saying so (%s)", why);
-	tap_is_int(with("12-1", ENTRY_F_V, "1"), -1,
+	tap_is_int(with("12-1", ENTRY_F_V, "2"), -1,
 	    "ticks in an entry with SEQ 1");
 }
 
@@ -288,6 +292,55 @@ test_prune_only(void)
 	tap_is_int(parse("10-4", v), 0, "after another prune at the cursor");
 }
 
+static void
+test_tz(void)
+{
+	struct entry_kv	 kv[ENTRY_F__MAX];
+	const char	*v[ENTRY_F__MAX];
+	char		 z[80];
+	int		 f;
+
+	tap_is_int(with(GOOD_ID, ENTRY_F_TZ, "UTC"), 0, "tz UTC");
+	tap_is_int(with(GOOD_ID, ENTRY_F_TZ, "Etc/GMT+5"), 0, "tz Etc/GMT+5");
+	tap_is_int(with(GOOD_ID, ENTRY_F_TZ, "America/Argentina/Buenos_Aires"),
+	    0, "three parts");
+	memset(z, 'A', 64);
+	z[64] = '\0';
+	tap_is_int(with(GOOD_ID, ENTRY_F_TZ, z), 0,
+	    "64 bytes (a name; the file is not looked at)");
+	tap_is_int((int)strlen(e.tz), 64, "kept whole");
+	z[64] = 'A';
+	z[65] = '\0';
+	tap_is_int(with(GOOD_ID, ENTRY_F_TZ, z), -1, "65 bytes");
+	tap_ok(strstr(why, "tz:") == why, "saying tz (%s)", why);
+	tap_is_int(with(GOOD_ID, ENTRY_F_TZ, ""), -1, "empty");
+	tap_is_int(with(GOOD_ID, ENTRY_F_TZ, "/UTC"), -1, "absolute");
+	tap_is_int(with(GOOD_ID, ENTRY_F_TZ, "UTC/"), -1, "a trailing /");
+	tap_is_int(with(GOOD_ID, ENTRY_F_TZ, "America//New_York"), -1,
+	    "an empty part");
+	tap_is_int(with(GOOD_ID, ENTRY_F_TZ, "../etc/passwd"), -1, "a .. part");
+	tap_is_int(with(GOOD_ID, ENTRY_F_TZ, "America/./X"), -1, "a . part");
+	tap_is_int(with(GOOD_ID, ENTRY_F_TZ, "...x"), 0, "dots in a name");
+	tap_is_int(with(GOOD_ID, ENTRY_F_TZ, "New York"), -1, "a space");
+	tap_is_int(with(GOOD_ID, ENTRY_F_TZ, "UTC\n"), -1, "a newline");
+	for (f = 0; f < ENTRY_F__MAX; f++)
+		kv[f] = (struct entry_kv){ entry_field_names[f], good[f],
+		    strlen(entry_field_names[f]), strlen(good[f]) };
+	kv[ENTRY_F_TZ] = (struct entry_kv){ "tz", "UTC\0x", 2, 5 };
+	tap_is_int(entry_parse(&e, GOOD_ID, 4, kv, ENTRY_F__MAX, why), -1,
+	    "a NUL inside");
+	memcpy(v, good, sizeof(v));
+	v[ENTRY_F_SYMS] = "";
+	v[ENTRY_F_TICKS] = "";
+	v[ENTRY_F_PRUNE] = "0,0";
+	v[ENTRY_F_TZ] = "Europe/Berlin";
+	tap_is_int(parse("10-1", v), 0, "a new zone alone: SEQ 1, no ticks");
+	tap_is_str(e.tz, "Europe/Berlin", "its zone");
+	v[ENTRY_F_TZ] = NULL;
+	tap_is_int(parse("10-1", v), -1, "no tz field");
+	tap_is_str(why, "tz: missing", "says so");
+}
+
 int
 main(void)
 {
@@ -299,5 +352,6 @@ main(void)
 	test_ticks();
 	test_sizes();
 	test_prune_only();
+	test_tz();
 	return tap_done();
 }
