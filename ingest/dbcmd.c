@@ -91,7 +91,9 @@ ingest_db_open(const struct ingest_config *cfg)
 		log_warnx("%s", err);
 		return NULL;
 	}
-	if (refuse_edge(cfg, db) == -1 || ingest_db_zone(db, cfg) == -1) {
+	/* set-tz sets the zone: it needs none known, nor TICKFEED_TZ's. */
+	if (refuse_edge(cfg, db) == -1 || (cfg->cmd != CMD_SET_TZ &&
+	    ingest_db_zone(db, cfg) == -1)) {
 		sqlite3_close(db);
 		return NULL;
 	}

@@ -312,6 +312,12 @@ rep_check(struct rep *p, const struct entry *e, const char *id)
 
 	entry_id_format(p->at, here);
 	entry_id_format(e->prev, prev);
+	if (!tzcal_known(e->tz)) {
+		log_warnx("replicate: stream %s entry %s: the origin's trading "
+		    "zone %s is not in this system's tz database: install "
+		    "tzdata (the origin's version)", p->cfg->stream, id, e->tz);
+		return INGEST_EXIT_DB;
+	}
 	if (p->fresh && !p->adopt) {
 		if (e->prev.ms != 0 || e->prev.seq != 0) {
 			log_warnx("replicate: stream %s entry %s follows %s, "
@@ -329,12 +335,6 @@ rep_check(struct rep *p, const struct entry *e, const char *id)
 		    "there", p->cfg->stream, id, (long long)e->epoch,
 		    (long long)p->epoch);
 		return INGEST_EXIT_FOREIGN;
-	}
-	if (!tzcal_known(e->tz)) {
-		log_warnx("replicate: stream %s entry %s: the origin's trading "
-		    "zone %s is not in this system's tz database: install "
-		    "tzdata (the origin's version)", p->cfg->stream, id, e->tz);
-		return INGEST_EXIT_DB;
 	}
 	if (entry_id_cmp(e->prev, p->at) > 0) {
 		log_warnx("replicate: stream %s entry %s follows %s, this edge "

@@ -82,7 +82,7 @@ cmd_set_tz(const struct ingest_config *cfg, const char *zone)
 {
 	struct tzcal	 cal;
 	sqlite3		*db = NULL;
-	char		 err[DB_ERRSZ], was[TZ_NAME_MAX + 1];
+	char		 was[TZ_NAME_MAX + 1];
 	int		 days = 0, weeks = 0, ex = INGEST_EXIT_DB;
 
 	if (tzcal_init(&cal, zone) == -1) {
@@ -90,10 +90,8 @@ cmd_set_tz(const struct ingest_config *cfg, const char *zone)
 		    "database (e.g. UTC, America/New_York)", zone);
 		return INGEST_EXIT_USAGE;
 	}
-	if (db_open(cfg->db_path, DB_READWRITE, &db, err) != DB_OK) {
-		log_warnx("%s", err);
+	if ((db = ingest_db_open(cfg)) == NULL)	/* an edge: refused */
 		return INGEST_EXIT_DB;
-	}
 	if (sqlfn_register(db, &cal) == -1 ||
 	    sqlite3_exec(db, "BEGIN IMMEDIATE", NULL, NULL, NULL) !=
 	    SQLITE_OK || db_zone(db, was) == -1 ||

@@ -76,8 +76,8 @@ stop rep
 "$ING" -q --db "$O" simulate --symbols S2 --count 3 --rate 0 --seed 6
 c=$(cursor_of "$O")
 eventually "$c-0" top_of
-rcli XADD tickfeed "$((c + 1))-0" v 1 epoch "$(meta_of "$O" epoch)" prev "$c-0" \
-    t 1 prune 0,0 syms 1:S0:2 ticks "1,2,3" > /dev/null
+rcli XADD tickfeed "$((c + 1))-0" v 2 epoch "$(meta_of "$O" epoch)" prev "$c-0" \
+    t 1 prune 0,0 tz UTC syms 1:S0:2 ticks "1,2,3" > /dev/null
 "$ING" --db "$E" replicate --redis "$R" > out 2> err; is "$?" 9 "a malformed entry: exit 9"
 is "$(tail -1 err)" "tickfeed-ingest: replicate: stream tickfeed entry $((c + 1))-0: ticks: line 1: want SYMBOL_ID,TS,PRICE,SIZE,NKEY and a newline, the symbol listed in syms, each number in range; nothing of it was written" \
     "the message names the entry, the field and the line"

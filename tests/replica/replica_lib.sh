@@ -58,24 +58,26 @@ kill9() {
 }
 
 # The tables an edge must hold byte for byte as its origin: every row of
-# ticks, candles and symbols, and meta but the keys replicate and
-# snapshot write (the edge's position and state).
+# ticks, candles (every column: the notional too) and symbols, settings
+# (the trading zone), and meta but the keys replicate and snapshot write
+# (the edge's position and state).
 table_hash() {
 	case $2 in
 	meta) q "$1" "SELECT key, value FROM meta WHERE key NOT LIKE 'replica\\_%' ESCAPE '\\' ORDER BY key" ;;
 	candles) q "$1" "SELECT * FROM candles ORDER BY symbol_id, iv, t" ;;
+	settings) q "$1" "SELECT * FROM settings ORDER BY key" ;;
 	*) q "$1" "SELECT * FROM $2 ORDER BY id" ;;
 	esac | md5sum | cut -c1-32
 }
 store_hash() {
 	local t
-	for t in ticks candles symbols meta; do printf '%s=%s ' "$t" "$(table_hash "$1" "$t")"; done
+	for t in ticks candles symbols settings meta; do printf '%s=%s ' "$t" "$(table_hash "$1" "$t")"; done
 	printf 'cursor=%s\n' "$(q "$1" "SELECT coalesce((SELECT seq FROM sqlite_sequence WHERE name = 'ticks'), 0)")"
 }
 # same_store ORIGIN EDGE WHAT: one check per table.
 same_store() {
 	local t
-	for t in ticks candles symbols meta; do
+	for t in ticks candles symbols settings meta; do
 		is "$(table_hash "$2" $t)" "$(table_hash "$1" $t)" "$3: $t as the origin's"
 	done
 }
