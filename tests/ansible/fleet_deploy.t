@@ -6,7 +6,8 @@
 # second run changes nothing).  Then: Sentinel knows the master and its
 # replica; the edges started from a snapshot of the origin's store and
 # run replicate; a tick appended to the origin's followed file reaches
-# both edges and comes back through HAProxy; the units the roles wrote
+# both edges and comes back through HAProxy over HTTPS (HTTP/2, its
+# plain port a 301); the edges answer in plain HTTP; the units the roles wrote
 # pass systemd-analyze; Redis, Sentinel and HAProxy run as their users.
 #
 # As in deploy.t (whose way this follows): the roots share this machine's
@@ -53,10 +54,10 @@ is $? 0 "debootstrap made a Debian 12 root, copied for ${HOSTS[*]}"
 chroot_snapshot_src "$T/src"
 
 # Ports free on every address (each service binds its host's only).
-read -r HTTP REDIS SENTINEL LBPORT < <(python3 - "${ADDR[@]}" <<'EOF'
+read -r HTTP REDIS SENTINEL LBPORT LBS < <(python3 - "${ADDR[@]}" <<'EOF'
 import random, socket, sys
 found = []
-while len(found) < 4:
+while len(found) < 5:
     p = random.randint(20000, 60000)
     try:
         socks = [socket.socket() for _ in sys.argv[1:]]
@@ -92,6 +93,7 @@ cat >"$T/vars.json" <<EOF
  "logship_enabled": false,
  "tickfeed_http_port": $HTTP, "redis_port": $REDIS,
  "sentinel_port": $SENTINEL, "haproxy_port": $LBPORT,
+ "haproxy_https_port": $LBS,
  "haproxy_maxconn": 4000}
 EOF
 play() {	# play LOG [ARGS...]
@@ -164,20 +166,39 @@ grep -qx 'Environment="TICKFEED_MAX_LAG_MS=5000"' \
     "$T/edge1/etc/systemd/system/tickfeed-fcgi.service"
 ok $? "the edge's app has its lag limit"
 
+# --- TLS at HAProxy, plain HTTP on the edges --------------------------------------------
+# The tls role made a self-signed certificate for localhost on lb1.
+CA=$T/lb1/etc/ssl/tickfeed/fullchain.pem
+lbcurl() { curl -s --max-time 5 --resolve "localhost:$LBS:${ADDR[lb1]}" --cacert "$CA" "$@"; }
+LB=https://localhost:$LBS
+is "$(stat -c '%U %a' "$T/lb1/etc/haproxy/tickfeed.pem" 2>&1)" "root 600" \
+    "HAProxy's certificate and key in one file, root's alone"
+is "$(lbcurl -o /dev/null -w '%{http_code} %{http_version}' "$LB/api/v1/health")" "200 2" \
+    "HTTPS through HAProxy, verified against the certificate, over HTTP/2"
+is "$(curl -s -o /dev/null -w '%{http_code} %{redirect_url}' \
+    "http://${ADDR[lb1]}:$LBPORT/api/v1/quotes?symbols=TFA")" \
+    "301 https://localhost:$LBS/api/v1/quotes?symbols=TFA" \
+    "plain HTTP at HAProxy: a 301 to HTTPS, path and query kept"
+for h in edge1 edge2; do
+	is "$(curl -s -o /dev/null -w '%{http_code}' "http://${ADDR[$h]}:$HTTP/api/v1/health")" 200 \
+	    "$h answers HAProxy in plain HTTP (no redirect for its checks)"
+	grep -qx "    set_real_ip_from ${ADDR[lb1]};" "$T/$h/etc/nginx/sites-available/tickfeed"
+	ok $? "$h's nginx takes the client from HAProxy's X-Forwarded-For"
+done
+
 # --- a tick from the origin's feed to the clients ------------------------------------
-LB=http://${ADDR[lb1]}:$LBPORT
 printf 'symbol,ts,price,size\nTFA,1795858200000,101.23,100\nTFB,1795858200500,7.5,10\n' \
     >>"$T/origin1/var/log/feed/ticks.csv"
 want='{"cursor":2,"quotes":[{"symbol":"TFA","id":1,"ts":1795858200000,"price":101.23,"size":100},{"symbol":"TFB","id":2,"ts":1795858200500,"price":7.5,"size":10}]}'
-quotes_are() { [ "$(curl -s --max-time 5 "$1/api/v1/quotes?symbols=TFA,TFB")" = "$want" ]; }
+quotes_are() { [ "$(lbcurl "$1/api/v1/quotes?symbols=TFA,TFB")" = "$want" ]; }
 for h in edge1 edge2; do
 	STACK_WAIT_S=60 stack_wait_for quotes_are "http://${ADDR[$h]}:$HTTP"
 	ok $? "$h has the ticks appended to the origin's feed"
 done
 STACK_WAIT_S=30 stack_wait_for quotes_are "$LB"
 ok $? "and they come through HAProxy"
-like "$(curl -s "$LB/api/v1/health")" '^\{"status":"ok",.*"replica":' \
+like "$(lbcurl "$LB/api/v1/health")" '^\{"status":"ok",.*"replica":' \
     "HAProxy's health answer is an edge's"
-is "$(curl -s -o /dev/null -w '%{http_code}' "$LB/api/v1/nope")" 404 \
+is "$(lbcurl -o /dev/null -w '%{http_code}' "$LB/api/v1/nope")" 404 \
     "an unknown path through HAProxy is the app's 404"
 done_testing
