@@ -142,7 +142,7 @@ like "$(curl -s "$LB/api/v1/health")" '^\{"status":"ok",.*"replica":' \
 
 # --- per-client limits through HAProxy ------------------------------------------
 # The edges count a client by the address HAProxy names in X-Forwarded-For.
-# One client sends 300 requests at once on one connection (HAProxy spreads
+# One client sends 600 requests at once on one connection (HAProxy spreads
 # them over the three edges, each allowing a burst of 40): the first 41
 # pass on any edge, later ones get the API's 429; another client is served.
 burst() {	# burst ADDR N: "STATUS RETRY-AFTER CONTENT-TYPE" lines, bodies in $T/burst/
@@ -153,14 +153,14 @@ burst() {	# burst ADDR N: "STATUS RETRY-AFTER CONTENT-TYPE" lines, bodies in $T/
 	done
 	curl -s --interface "$1" -w '%{http_code} %header{retry-after} %header{content-type}\n' "${a[@]}"
 }
-burst 127.0.1.40 300 >"$T/burst.txt"
+burst 127.0.1.40 600 >"$T/burst.txt"
 other=$(for i in 1 2 3 4 5 6; do curl -s --interface 127.0.1.41 -o /dev/null \
     -w '%{http_code} ' "$LB/api/v1/quotes?symbols=AAPL"; done)
 is "$(head -41 "$T/burst.txt" | cut -d' ' -f1 | sort -u | tr '\n' ' ')" "200 " \
     "a client's first 41 requests through HAProxy pass"
 n429=$(grep -c '^429 ' "$T/burst.txt")
 like "$n429:$(cut -d' ' -f1 "$T/burst.txt" | sort -u | tr '\n' ' ')" '^[1-9][0-9]*:200 429 $' \
-    "past its limit it gets 429s ($n429 of 300), nothing else"
+    "past its limit it gets 429s ($n429 of 600), nothing else"
 is "$(grep '^429 ' "$T/burst.txt" | sort -u)" "429 1 application/json" \
     "each 429 with Retry-After: 1, as JSON"
 first=$(grep -n '^429 ' "$T/burst.txt" | head -1 | cut -d: -f1)
