@@ -11,10 +11,11 @@
  * top's cursor, ENTRY_TICKS_MAX at most, the last complete prune
  * (meta prune_done_ts, prune_done_id) and the trading zone, which every
  * entry carries (a new prune or zone with no tick: an entry of its own;
- * an empty stream is taken to carry UTC, a new edge's zone).  The ids after a cursor are
- * consecutive (a rolled back batch gives its ids back, a duplicate takes
- * none), so a missing one was pruned before it was published: the edges
- * could not rebuild its candles, and publish stops (exit 7).
+ * an empty stream is taken to carry UTC, a new edge's zone).  The ids
+ * after a cursor are consecutive (a rolled back batch gives its ids
+ * back, a duplicate takes none), so a missing one was pruned before it
+ * was published: the edges could not rebuild its candles, and publish
+ * stops (exit 7).
  *
  * Each entry's ID is its cursor, so Redis refuses one it already has
  * ("equal or smaller than the target stream top item"): that is counted

@@ -179,7 +179,12 @@ rep_hook(void *arg, sqlite3 *db)
 	int		 placed = !p->fresh || p->adopt;
 
 	(void)db;
-	if (rep_zone(p) == -1 || (placed && (rep_set(p, REPLICA_KEY_POS_MS, p->at.ms) == -1 ||
+	if (rep_zone(p) == -1) {
+		log_warnx("replicate: trading zone %s: %s", p->tz,
+		    sqlite3_errmsg(p->db));
+		return -1;
+	}
+	if ((placed && (rep_set(p, REPLICA_KEY_POS_MS, p->at.ms) == -1 ||
 	    rep_set(p, REPLICA_KEY_POS_SEQ, p->at.seq) == -1)) ||
 	    rep_set(p, REPLICA_KEY_STATE, REPLICA_FOLLOWING) == -1 ||
 	    (p->origin_ms > 0 &&
