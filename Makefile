@@ -6,6 +6,7 @@
 #   make demo       simulator + app + nginx  make bench     benchmarks
 #   make sanitize   unit tests, ASan+UBSan   make valgrind  unit tests, memcheck
 #   make fuzz       every fuzz harness, FUZZ_TIME seconds each
+#   make test-fleet the fleet (origin, Redis, edges, HAProxy) on loopback
 #   make install PREFIX=/usr/local DESTDIR=
 
 PREFIX	?= /usr/local
@@ -53,6 +54,7 @@ include bench/bench.mk
 include bench/soak.mk
 include www/www.mk
 include ansible/ansible.mk
+include tests/fleet/fleet.mk
 
 flags:
 	@echo 'CC=$(CC)'; echo 'CPPFLAGS=$(CPPFLAGS)'; echo 'CFLAGS=$(CFLAGS)'

@@ -22,7 +22,7 @@ usage(void)
 	fprintf(stderr, "usage: tickfeed.fcgi [-v] [-d db] [-l unix:/path | "
 	    "host:port] [-t threads]\n\t[-o cors-origin] [-L stderr|syslog] "
 	    "[-m socket-mode] [-w max-waiters]\n\t[-b heartbeat-ms] "
-	    "[-k key-file]\n       tickfeed.fcgi -K key-file\n");
+	    "[-g max-lag-ms] [-k key-file]\n       tickfeed.fcgi -K key-file\n");
 	exit(2);
 }
 
@@ -74,7 +74,7 @@ env_or(const char *name, const char *dflt)
 /* The environment's values, before the flags override them. */
 static void
 config_env(const char **threads, const char **waiters, const char **beat,
-    const char **origin, const char **log)
+    const char **origin, const char **log, const char **lag)
 {
 	cfg.db_path = env_or("TICKFEED_DB", DB_DEFAULT_PATH);
 	cfg.listen = env_or("TICKFEED_LISTEN", NULL);
@@ -85,25 +85,27 @@ config_env(const char **threads, const char **waiters, const char **beat,
 	*beat = env_or("TICKFEED_HEARTBEAT_MS", NULL);
 	*origin = env_or("TICKFEED_CORS_ORIGIN", "*");
 	*log = env_or("TICKFEED_LOG", "stderr");
+	*lag = env_or("TICKFEED_MAX_LAG_MS", NULL);
 }
 
 void
 config_load(int argc, char *argv[])
 {
-	const char	*threads, *waiters, *beat, *origin, *log, *s;
+	const char	*threads, *waiters, *beat, *origin, *log, *lag, *s;
 	int		 ch;
 
-	config_env(&threads, &waiters, &beat, &origin, &log);
+	config_env(&threads, &waiters, &beat, &origin, &log, &lag);
 	/*
 	 * Under CGI, argv is not ours: RFC 3875 4.4 has the server pass a
 	 * query without '=' (?symbol) as command-line words.
 	 */
 	if (getenv("GATEWAY_INTERFACE") != NULL)
 		argc = 1;
-	while ((ch = getopt(argc, argv, "b:d:hk:K:l:L:m:o:t:vw:")) != -1) {
+	while ((ch = getopt(argc, argv, "b:d:g:hk:K:l:L:m:o:t:vw:")) != -1) {
 		switch (ch) {
 		case 'b': beat = optarg; break;
 		case 'd': cfg.db_path = optarg; break;
+		case 'g': lag = optarg; break;
 		case 'k': cfg.keys_path = optarg; break;
 		case 'K': cfg.keys_check = optarg; break;
 		case 'l': cfg.listen = optarg; break;
@@ -126,6 +128,8 @@ config_load(int argc, char *argv[])
 	cfg.heartbeat_ms = beat == NULL ? HEARTBEAT_MS_DEFAULT :
 	    (int)config_int("TICKFEED_HEARTBEAT_MS (-b)", beat,
 	    HEARTBEAT_MS_MIN, HEARTBEAT_MS_MAX);
+	cfg.max_lag_ms = lag == NULL ? MAX_LAG_MS_DEFAULT :
+	    config_int("TICKFEED_MAX_LAG_MS (-g)", lag, 0, MAX_LAG_MS_MAX);
 	if (log_target_parse(log, &cfg.log) == -1)
 		fatalx("log target must be stderr or syslog");
 	if ((s = getenv("TICKFEED_NOW")) != NULL && *s != '\0')

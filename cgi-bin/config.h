@@ -12,6 +12,8 @@
  *   TICKFEED_HEARTBEAT_MS -b  stream heartbeat interval (default 15000)
  *   TICKFEED_KEYS         -k  the API key file (auth.h); unset: no check
  *                         -K  check a key file, say what it holds, exit
+ *   TICKFEED_MAX_LAG_MS   -g  on an edge, health fails past this
+ *                             replication lag (default 15000, 0 never)
  *                         -m  mode of a unix socket the app creates
  *                         -v  more log
  *   TICKFEED_TZ               when set, the store's trading zone must be it
@@ -33,6 +35,8 @@
 #define HEARTBEAT_MS_DEFAULT	15000
 #define HEARTBEAT_MS_MIN	100
 #define HEARTBEAT_MS_MAX	600000
+#define MAX_LAG_MS_DEFAULT	15000
+#define MAX_LAG_MS_MAX		86400000
 
 struct config {
 	const char	*db_path;
@@ -41,6 +45,7 @@ struct config {
 	int		 socket_mode;	/* chmod of a unix socket we create */
 	long		 max_waiters;
 	int		 heartbeat_ms;
+	int64_t		 max_lag_ms;	/* 0: health ignores the lag */
 	char		 cors_origin[CORS_ORIGIN_MAX];
 	const char	*keys_path;	/* NULL: the API needs no key */
 	const char	*keys_check;	/* -K: only check this key file */

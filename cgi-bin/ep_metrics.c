@@ -11,6 +11,7 @@
 
 #include "config.h"
 #include "cache.h"
+#include "edge.h"
 #include "ep.h"
 #include "metrics.h"
 #include "wait.h"
@@ -123,6 +124,8 @@ metrics_db(struct buf *out, struct worker *w)
 		    (double)(app_now_ms() - ts) / 1e3);
 		buf_addz(out, line);
 	}
+	if (w->db != NULL)
+		edge_metrics(out, w);
 	if (w->db != NULL)
 		worker_end(w);
 }

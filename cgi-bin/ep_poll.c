@@ -133,7 +133,7 @@ ep_poll(struct req *req, struct worker *w)
 	}
 	t.syms = q.syms;
 	t.cursor = q.since;
-	t.scanned = q.head;
+	t.scanned = q.head > q.since ? q.head : q.since;	/* edge: beyond */
 	t.deadline = wait_deadline(time_mono_ms(), timeout * 1000);
 	if (req->cgi)
 		return poll_block(req, w, &q, t.deadline);

@@ -26,6 +26,7 @@
  * are far apart (a late tick that arrived much later) still walks the
  * ids between them.
  */
+#include "edge.h"
 #include "ep.h"
 #include "timeutil.h"
 
@@ -146,7 +147,7 @@ ticks_check(struct req *req, struct worker *w, struct ticks_q *q,
     long long cursor)
 {
 	long long	pruned;
-	int		rc;
+	int		rc, edge = 0;
 
 	if ((rc = ep_symbol_lookup(w, req->params.symbol, &q->symbol_id,
 	    &q->decimals)) == -1)
@@ -156,7 +157,9 @@ ticks_check(struct req *req, struct worker *w, struct ticks_q *q,
 		    "unknown symbol '%s'", req->params.symbol);
 		return HTTP_NOT_FOUND;
 	}
-	if (q->since > cursor) {
+	if (q->since > cursor && (edge = edge_here(w)) == -1)
+		return -1;
+	if (q->since > cursor && !edge) {
 		reply_error(req, HTTP_BAD_REQUEST, "bad_cursor", "since is "
 		    "beyond the newest tick id %lld", cursor);
 		return HTTP_BAD_REQUEST;
@@ -207,7 +210,8 @@ ep_ticks(struct req *req, struct worker *w)
 	q.none = !q.desc ? q.since : p->present & PBIT(P_BEFORE) ? q.before :
 	    cursor + 1;
 	jw_obj_open(&jw);
-	jw_kv_int(&jw, "cursor", cursor);
+	/* An edge behind the client's cursor: nothing after it yet. */
+	jw_kv_int(&jw, "cursor", q.since > cursor ? q.since : cursor);
 	jw_kv_strz(&jw, "symbol", p->symbol);
 	if (ticks_bounds(w, &q) == -1 || ticks_list(w, &q, &jw) == -1 ||
 	    worker_end(w) == -1)

@@ -1,6 +1,7 @@
 /* What the waiting endpoints share: see ep_wait.h. */
 #include <string.h>
 
+#include "edge.h"
 #include "ep_wait.h"
 
 const struct wait_ops *const ep_wait_kinds[WAIT_KIND__MAX] = {
@@ -86,7 +87,7 @@ ep_wait_open(struct req *req, struct worker *w, struct wait_query *q,
     int given, long long since)
 {
 	long long	pruned;
-	int		rc;
+	int		rc, edge = 0;
 
 	ep_wait_syms(req, q);
 	if (worker_ready(w) == -1) {
@@ -102,7 +103,12 @@ ep_wait_open(struct req *req, struct worker *w, struct wait_query *q,
 		return -1;
 	}
 	q->since = given ? since : q->head;
-	if (q->since > q->head) {
+	/* On an edge such a cursor comes from a node further ahead: wait. */
+	if (q->since > q->head && (edge = edge_here(w)) == -1) {
+		reply_db_unavailable(req, w);
+		return -1;
+	}
+	if (q->since > q->head && !edge) {
 		worker_end(w);
 		reply_error(req, HTTP_BAD_REQUEST, "bad_cursor", "cursor %lld "
 		    "is beyond the newest tick id %lld", q->since, q->head);

@@ -38,7 +38,8 @@ int	ep_wait_at_head(struct req *, struct wait_query *q, int given,
 /*
  * The slow path: in a read transaction, checks the symbols (404 for one
  * the store has never seen) and the cursor (since; the newest id when
- * !given): beyond the newest id 400, older than pruned history 410.
+ * !given): beyond the newest id 400 (on an edge accepted: the request
+ * waits for the edge to catch up, edge.h), older than pruned history 410.
  * Returns 0 with the transaction open, or -1 with the error answered and
  * the transaction closed.
  */

@@ -173,6 +173,9 @@ route_dispatch(struct req *req, struct worker *w)
 	if ((r->flags & ROUTE_CACHED) && route_shared(req, w))
 		return HANDLER_DONE;
 	res = r->fn(req, w);
+	/* Parked, the request is the dispatcher's: maybe finished already. */
+	if (res == HANDLER_PARKED)
+		return res;
 	if (req->computing)	/* it answered something else: an error */
 		cache_cancel(req->route_id, req->query);
 	req->computing = 0;

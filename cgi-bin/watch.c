@@ -24,15 +24,14 @@
  * id below N that was ever committed: the ticks after head, read in one
  * statement, are exactly the new ones.
  */
-#include <errno.h>
 #include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/inotify.h>
 #include <unistd.h>
 
 #include "db.h"
+#include "dbnotify.h"
 #include "jsonw.h"
 #include "watch.h"
 
@@ -40,8 +39,7 @@
 
 struct watch {
 	sqlite3		*db;
-	int		 ifd;		/* inotify, -1 when unavailable */
-	char		 base[256];	/* file name of the database */
+	struct dbnotify	 notify;
 	long long	 head;		/* highest id read */
 	int64_t		 newest_ts;	/* the store's newest tick time, -1 */
 	long long	 floor;		/* ids above it are all in the ring */
@@ -133,31 +131,6 @@ out:
 	return n;
 }
 
-/* Adds an inotify watch on the directory of path; -1 when unavailable. */
-static int
-watch_inotify(struct watch *w, const char *path)
-{
-	char		 dir[PATH_MAX];
-	const char	*slash = strrchr(path, '/');
-	int		 fd;
-
-	if (slash == NULL)
-		snprintf(dir, sizeof(dir), ".");
-	else if (slash == path)
-		snprintf(dir, sizeof(dir), "/");
-	else
-		snprintf(dir, sizeof(dir), "%.*s", (int)(slash - path), path);
-	snprintf(w->base, sizeof(w->base), "%s", slash ? slash + 1 : path);
-	if ((fd = inotify_init1(IN_NONBLOCK | IN_CLOEXEC)) == -1)
-		return -1;
-	if (inotify_add_watch(fd, dir, IN_MODIFY | IN_CLOSE_WRITE |
-	    IN_CREATE | IN_MOVED_TO) == -1) {
-		close(fd);
-		return -1;
-	}
-	return fd;
-}
-
 /*
  * SQLite's default busy handler backs off to 100 ms sleeps; a reader
  * that meets a committing writer needs microseconds.  Retry every 100 us
@@ -207,7 +180,7 @@ watch_open(const char *dbpath, char *err)
 		return NULL;
 	}
 	sqlite3_busy_handler(w->db, watch_busy, NULL);
-	w->ifd = watch_inotify(w, dbpath);
+	dbnotify_open(&w->notify, dbpath);
 	if (db_max_tick_id(w->db, &w->head) != 0) {
 		snprintf(err, WATCH_ERRSZ, "%s: %s", dbpath,
 		    sqlite3_errmsg(w->db));
@@ -229,8 +202,7 @@ watch_close(struct watch *w)
 {
 	if (w == NULL)
 		return;
-	if (w->ifd != -1)
-		close(w->ifd);
+	dbnotify_close(&w->notify);
 	sqlite3_close(w->db);
 	free(w);
 }
@@ -238,7 +210,7 @@ watch_close(struct watch *w)
 int
 watch_fd(const struct watch *w)
 {
-	return w->ifd;
+	return w->notify.fd;
 }
 
 sqlite3 *
@@ -250,25 +222,7 @@ watch_db(const struct watch *w)
 int
 watch_drain(struct watch *w)
 {
-	char				 buf[4096]
-	    __attribute__((aligned(__alignof__(struct inotify_event))));
-	const struct inotify_event	*ev;
-	ssize_t				 n;
-	size_t				 blen = strlen(w->base);
-	char				*p;
-	int				 hit = 0;
-
-	while ((n = read(w->ifd, buf, sizeof(buf))) > 0) {
-		for (p = buf; p < buf + n; p += sizeof(*ev) + ev->len) {
-			ev = (const struct inotify_event *)(void *)p;
-			if (ev->len == 0 || strncmp(ev->name, w->base, blen))
-				continue;
-			if (ev->name[blen] == '\0' ||
-			    strcmp(ev->name + blen, "-wal") == 0)
-				hit = 1;
-		}
-	}
-	return hit;
+	return dbnotify_drain(&w->notify);
 }
 
 /* Appends one tick to the ring, evicting the oldest when full. */

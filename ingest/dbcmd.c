@@ -18,16 +18,19 @@
 #include "ingest.h"
 #include "log.h"
 #include "migrate_sql.h"
+#include "replica.h"
 #include "sqlfn.h"
 
 /*
  * A new store (no candle yet) takes TICKFEED_TZ as its zone; an existing
- * one must have it (db_zone_check), and its zone must be known here.
+ * one must have it (db_zone_check), and its zone must be known here.  An
+ * edge's zone is the origin's (replicate): TICKFEED_TZ is not asked.
  */
 static int
 ingest_db_zone(sqlite3 *db, const struct ingest_config *cfg)
 {
 	sqlite3_stmt	*st = NULL;
+	const char	*want = cfg->cmd == CMD_REPLICATE ? NULL : cfg->tz;
 	char		 zone[TZ_NAME_MAX + 1], err[DB_ERRSZ];
 	int		 rc = -1;
 
@@ -36,27 +39,46 @@ ingest_db_zone(sqlite3 *db, const struct ingest_config *cfg)
 		    sqlite3_errmsg(db));
 		return -1;
 	}
-	if (cfg->tz == NULL || strcmp(cfg->tz, zone) == 0 ||
-	    !tzcal_known(cfg->tz))
+	if (want == NULL || strcmp(want, zone) == 0 || !tzcal_known(want))
 		goto check;
 	if (sqlite3_prepare_v2(db, "UPDATE settings SET value = ?1 WHERE "
 	    "key = 'tz' AND NOT EXISTS (SELECT 1 FROM candles)", -1, &st,
 	    NULL) != SQLITE_OK ||
-	    sqlite3_bind_text(st, 1, cfg->tz, -1, SQLITE_STATIC) != SQLITE_OK ||
+	    sqlite3_bind_text(st, 1, want, -1, SQLITE_STATIC) != SQLITE_OK ||
 	    sqlite3_step(st) != SQLITE_DONE) {
 		log_warnx("%s: %s", cfg->db_path, sqlite3_errmsg(db));
 		goto out;
 	}
 	if (sqlite3_changes(db) == 1)
-		strcpy(zone, cfg->tz);
+		strcpy(zone, want);
 check:
-	if (db_zone_check(zone, cfg->tz, err) != 0)
+	if (db_zone_check(zone, want, err) != 0)
 		log_warnx("%s: %s", cfg->db_path, err);
 	else
 		rc = 0;
 out:
 	sqlite3_finalize(st);
 	return rc;
+}
+
+/*
+ * An edge (a store with meta replica_state) is written by replicate
+ * alone: ticks imported there would take ids the origin gives to others,
+ * and a prune or a zone of its own would make it differ from the origin.
+ */
+static int
+refuse_edge(const struct ingest_config *cfg, sqlite3 *db)
+{
+	long long v;
+
+	if (cfg->cmd != CMD_IMPORT && cfg->cmd != CMD_SIMULATE &&
+	    cfg->cmd != CMD_PRUNE && cfg->cmd != CMD_SET_TZ)
+		return 0;
+	if (db_meta_get(db, REPLICA_KEY_STATE, -1, &v) == 0 && v < 0)
+		return 0;
+	log_warnx("%s is an edge (a replica of an origin's stream): only "
+	    "tickfeed-ingest replicate writes it", cfg->db_path);
+	return -1;
 }
 
 sqlite3 *
@@ -69,7 +91,9 @@ ingest_db_open(const struct ingest_config *cfg)
 		log_warnx("%s", err);
 		return NULL;
 	}
-	if (ingest_db_zone(db, cfg) == -1) {
+	/* set-tz sets the zone: it needs none known, nor TICKFEED_TZ's. */
+	if (refuse_edge(cfg, db) == -1 || (cfg->cmd != CMD_SET_TZ &&
+	    ingest_db_zone(db, cfg) == -1)) {
 		sqlite3_close(db);
 		return NULL;
 	}

@@ -21,8 +21,17 @@ enum ingest_exit {
 	INGEST_EXIT_LOCKED = 3,		/* another run holds the spool lock */
 	INGEST_EXIT_DB = 4,		/* database error: the open batch rolled back */
 	INGEST_EXIT_INTERRUPTED = 5,	/* SIGINT/SIGTERM before the input ended */
+	/* publish, replicate (docs/scale.md): */
+	INGEST_EXIT_REDIS = 6,		/* Redis (or its master) unreachable at start */
+	INGEST_EXIT_GAP = 7,		/* the stream misses entries this needs */
+	INGEST_EXIT_FOREIGN = 8,	/* an entry of another store (epoch) */
+	INGEST_EXIT_MALFORMED = 9,	/* an entry that does not parse */
+	INGEST_EXIT_DIVERGED = 10,	/* the stream and the store disagree */
 	INGEST_EXIT__MAX
 };
+
+/* publish --maxlen: entries the stream keeps, about (docs/scale.md). */
+#define PUBLISH_MAXLEN_DEFAULT	100000
 
 enum ingest_cmd {
 	CMD_IMPORT,
@@ -31,6 +40,9 @@ enum ingest_cmd {
 	CMD_INIT,
 	CMD_MIGRATE,
 	CMD_SET_TZ,
+	CMD_PUBLISH,
+	CMD_REPLICATE,
+	CMD_SNAPSHOT,
 	CMD__MAX
 };
 
@@ -57,6 +69,13 @@ struct ingest_config {
 	int		 print;		/* enum src_format, -1 = into the db */
 	/* prune */
 	long		 older_than;	/* days, -1 = not given */
+	/* publish, replicate (rconn.h); snapshot */
+	const char	*redis;		/* HOST:PORT */
+	const char	*sentinel;	/* HOST:PORT[,HOST:PORT...] */
+	const char	*master;	/* the Sentinel master name */
+	const char	*stream;
+	long long	 maxlen;	/* publish: entries kept, about */
+	const char	*out_path;	/* snapshot OUT.db */
 };
 
 /* Set by SIGINT/SIGTERM: finish the line, commit, leave. */
@@ -94,8 +113,27 @@ int	cmd_import(const struct ingest_config *, int nfiles, char **files);
 int	cmd_spool(const struct ingest_config *);
 int	cmd_simulate(const struct ingest_config *);
 int	cmd_prune(const struct ingest_config *);
+int	cmd_publish(const struct ingest_config *);
+int	cmd_replicate(const struct ingest_config *);
+int	cmd_snapshot(const struct ingest_config *);
+/*
+ * What a complete prune of the origin did, done again on an edge: deletes
+ * the ticks with ts < cutoff and id <= head in chunks (one transaction
+ * each), raising the marks as prune does, and records the prune as done.
+ * 0, 1 when stopped by a signal before it was done, -1 on error (logged).
+ * *deleted counts the ticks it deleted.
+ */
+int	prune_apply(sqlite3 *db, int64_t cutoff, int64_t head,
+	    long long *deleted);
 int	cmd_init(const struct ingest_config *);
 int	cmd_migrate(const struct ingest_config *);
 int	cmd_set_tz(const struct ingest_config *, const char *zone);
+/*
+ * set-tz's work in the open transaction on db, whose tf_bucket()
+ * (sqlfn_register) must already be in zone: the 1d and 1w candles
+ * rebuilt for it and settings tz set (replicate does it when the origin's
+ * entries name another zone).  Counts the rows in *days, *weeks; 0 or -1.
+ */
+int	settz_apply(sqlite3 *db, const char *zone, int *days, int *weeks);
 
 #endif

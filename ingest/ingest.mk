@@ -5,11 +5,11 @@ INGEST_LIB_OBJS	:= $(patsubst %.c,$(BUILD)/obj/%.o,$(filter-out ingest/main.c,$(
 		   $(BUILD)/obj/ingest/migrate_sql.o
 LIBINGEST	:= $(BUILD)/libingest.a
 INGEST_BIN	:= $(BUILD)/bin/tickfeed-ingest
-LDLIBS_INGEST	= -lcsv -lnettle
+LDLIBS_INGEST	= -lcsv -lnettle -lhiredis
 INGEST_MIGRATIONS := $(sort $(wildcard sql/migrate/[0-9]*.sql))
 
 TEST_LIBS	+= $(LIBINGEST)
-TEST_LDLIBS	+= -lcsv -lnettle
+TEST_LDLIBS	+= -lcsv -lnettle -lhiredis
 TEST_CPPFLAGS	+= -Iingest
 CLEAN_EXTRA	+= ingest/tickfeed-ingest
 

@@ -15,6 +15,7 @@
 #include "db.h"
 #include "ingest.h"
 #include "log.h"
+#include "replica.h"
 #include "src.h"
 #include "timeutil.h"
 #include "tzcal.h"
@@ -27,19 +28,25 @@ static const char *const cmd_names[CMD__MAX] = {
 	[CMD_INIT] = "init",
 	[CMD_MIGRATE] = "migrate",
 	[CMD_SET_TZ] = "set-tz",
+	[CMD_PUBLISH] = "publish",
+	[CMD_REPLICATE] = "replicate",
+	[CMD_SNAPSHOT] = "snapshot",
 };
 
 #define ALL	((1u << CMD__MAX) - 1)
 #define IMP	(1u << CMD_IMPORT)
 #define SIM	(1u << CMD_SIMULATE)
 #define PRU	(1u << CMD_PRUNE)
+#define PUB	(1u << CMD_PUBLISH)
+#define REP	(1u << CMD_REPLICATE)
 
 enum opt {
 	OPT_DB = 'd', OPT_HELP = 'h', OPT_QUIET = 'q', OPT_VERBOSE = 'v',
 	OPT_FORMAT = 256, OPT_SPOOL, OPT_FOLLOW, OPT_COMPLETE, OPT_TS_UNIT,
 	OPT_BATCH, OPT_FLUSH_MS,
 	OPT_SYMBOLS, OPT_SEED, OPT_RATE, OPT_COUNT, OPT_DURATION,
-	OPT_START_TS, OPT_STEP_MS, OPT_PRINT, OPT_OLDER_THAN, OPT__END
+	OPT_START_TS, OPT_STEP_MS, OPT_PRINT, OPT_OLDER_THAN,
+	OPT_REDIS, OPT_SENTINEL, OPT_MASTER, OPT_STREAM, OPT_MAXLEN, OPT__END
 };
 
 /* Which commands take each option. */
@@ -67,6 +74,11 @@ static const struct {
 	{ { "step-ms", required_argument, NULL, OPT_STEP_MS }, SIM },
 	{ { "print", required_argument, NULL, OPT_PRINT }, SIM },
 	{ { "older-than", required_argument, NULL, OPT_OLDER_THAN }, PRU },
+	{ { "redis", required_argument, NULL, OPT_REDIS }, PUB | REP },
+	{ { "sentinel", required_argument, NULL, OPT_SENTINEL }, PUB | REP },
+	{ { "master", required_argument, NULL, OPT_MASTER }, PUB | REP },
+	{ { "stream", required_argument, NULL, OPT_STREAM }, PUB | REP },
+	{ { "maxlen", required_argument, NULL, OPT_MAXLEN }, PUB },
 };
 #define NOPTS	(sizeof(opts) / sizeof(opts[0]))
 
@@ -85,6 +97,10 @@ usage(FILE *fp)
 "       tickfeed-ingest [--db PATH] prune --older-than DAYS\n"
 "       tickfeed-ingest [--db PATH] init | migrate\n"
 "       tickfeed-ingest [--db PATH] set-tz ZONE  the store's trading zone\n"
+"       tickfeed-ingest [--db ORIGIN] publish REDIS [--stream NAME] [--maxlen N]\n"
+"       tickfeed-ingest [--db EDGE] replicate REDIS [--stream NAME]\n"
+"           REDIS: --redis HOST:PORT | --sentinel HOST:PORT[,...] --master NAME\n"
+"       tickfeed-ingest [--db ORIGIN] snapshot OUT.db   a copy an edge starts from\n"
 "\n"
 "--db defaults to $TICKFEED_DB, else %s.\n"
 "$TICKFEED_TZ (a tz database name, e.g. America/New_York) is the zone of\n"
@@ -106,8 +122,14 @@ usage(FILE *fp)
 "  3  another tickfeed-ingest holds the spool's lock; nothing done\n"
 "  4  database error; the open batch was rolled back\n"
 "  5  interrupted (SIGINT/SIGTERM) before the input ended; what was read is\n"
-"     committed and a rerun completes it (not for --follow and simulate,\n"
-"     where a signal is the normal end)\n"
+"     committed and a rerun completes it (not for --follow, simulate,\n"
+"     publish and replicate, where a signal is the normal end)\n"
+"  6  Redis (or the master Sentinel names) unreachable at start\n"
+"  7  gap: the stream no longer holds the entries an edge needs, or the\n"
+"     origin pruned ticks before they were published\n"
+"  8  an entry of another store (its epoch differs)\n"
+"  9  a malformed stream entry (nothing of it written)\n"
+" 10  the stream and the store disagree (diverged)\n"
 "See tickfeed-ingest(1).\n", DB_DEFAULT_PATH);
 }
 
@@ -131,6 +153,20 @@ static int
 parse_int(const char *s, int64_t min, int64_t max, int64_t *out)
 {
 	return valid_int64(s, strlen(s), min, max, out);
+}
+
+/* A stream (a Redis key): 1..128 printable ASCII, no spaces. */
+static int
+stream_name(const char *s)
+{
+	size_t i, n = strlen(s);
+
+	if (n == 0 || n > 128)
+		return -1;
+	for (i = 0; i < n; i++)
+		if (s[i] <= ' ' || s[i] > '~')
+			return -1;
+	return 0;
 }
 
 /* The option's value into cfg; 0 or -1 (bad value). */
@@ -179,6 +215,16 @@ set_option(struct ingest_config *cfg, int o, const char *a)
 			return -1;
 		cfg->older_than = (long)v;
 		return 0;
+	case OPT_REDIS: cfg->redis = a; return 0;
+	case OPT_SENTINEL: cfg->sentinel = a; return 0;
+	case OPT_MASTER: cfg->master = a; return 0;
+	case OPT_STREAM: return stream_name(a) == -1 ? -1 :
+	    (cfg->stream = a, 0);
+	case OPT_MAXLEN:
+		if (parse_int(a, 0, 1000000000, &v) == -1)
+			return -1;
+		cfg->maxlen = v;
+		return 0;
 	case OPT_START_TS:	/* what simulate prints must import back */
 		if (time_parse_ts(a, strlen(a), &cfg->start_ts) == -1)
 			return -1;
@@ -212,6 +258,8 @@ config_defaults(struct ingest_config *cfg)
 	cfg->start_ts = -1;
 	cfg->step_ms = 0;
 	cfg->older_than = -1;
+	cfg->stream = "tickfeed";
+	cfg->maxlen = PUBLISH_MAXLEN_DEFAULT;
 }
 
 /* The command word among the operands, if the first one is one. */
@@ -264,11 +312,22 @@ parse_args(int argc, char **argv, struct ingest_config *cfg,
 
 /* Checks the operands fit the command. */
 static int
-check_operands(const struct ingest_config *cfg, int nfiles)
+check_operands(struct ingest_config *cfg, int nfiles, char **files)
 {
 	if (cfg->cmd == CMD_SET_TZ && nfiles != 1)
 		return usage_error("set-tz takes one ZONE (e.g. UTC, "
 		    "America/New_York)");
+	if (cfg->cmd == CMD_SNAPSHOT) {
+		if (nfiles != 1)
+			return usage_error("snapshot takes one operand: OUT.db");
+		cfg->out_path = files[0];
+		return -1;
+	}
+	if ((cfg->cmd == CMD_PUBLISH || cfg->cmd == CMD_REPLICATE) &&
+	    ((cfg->redis == NULL) == (cfg->sentinel == NULL) ||
+	    (cfg->sentinel != NULL) != (cfg->master != NULL)))
+		return usage_error("%s needs --redis HOST:PORT, or --sentinel "
+		    "HOST:PORT[,...] with --master NAME", cmd_names[cfg->cmd]);
 	if (cfg->cmd != CMD_IMPORT && cfg->cmd != CMD_SET_TZ && nfiles > 0)
 		return usage_error("%s takes no file operands",
 		    cmd_names[cfg->cmd]);
@@ -324,7 +383,7 @@ main(int argc, char **argv)
 	if ((rc = parse_args(argc, argv, &cfg, seen)) != -1)
 		return rc;
 	nfiles = argc - optind;
-	if ((rc = check_operands(&cfg, nfiles)) != -1)
+	if ((rc = check_operands(&cfg, nfiles, argv + optind)) != -1)
 		return rc;
 	log_init("tickfeed-ingest", LOG_TARGET_STDERR, cfg.verbose);
 	switch (cfg.cmd) {
@@ -333,6 +392,9 @@ main(int argc, char **argv)
 	case CMD_INIT: return cmd_init(&cfg);
 	case CMD_MIGRATE: return cmd_migrate(&cfg);
 	case CMD_SET_TZ: return cmd_set_tz(&cfg, argv[optind]);
+	case CMD_PUBLISH: return cmd_publish(&cfg);
+	case CMD_REPLICATE: return cmd_replicate(&cfg);
+	case CMD_SNAPSHOT: return cmd_snapshot(&cfg);
 	default: break;
 	}
 	if (cfg.spool != NULL)

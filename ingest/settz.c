@@ -57,9 +57,8 @@ settz_level(sqlite3 *db, int iv, int src, int *rows)
 	return rc == SQLITE_DONE ? 0 : -1;
 }
 
-/* In the open transaction: the days and weeks again, in the new zone. */
-static int
-settz_rebuild(sqlite3 *db, const char *zone, int *days, int *weeks)
+int
+settz_apply(sqlite3 *db, const char *zone, int *days, int *weeks)
 {
 	sqlite3_stmt	*st;
 	int		 rc;
@@ -83,7 +82,7 @@ cmd_set_tz(const struct ingest_config *cfg, const char *zone)
 {
 	struct tzcal	 cal;
 	sqlite3		*db = NULL;
-	char		 err[DB_ERRSZ], was[TZ_NAME_MAX + 1];
+	char		 was[TZ_NAME_MAX + 1];
 	int		 days = 0, weeks = 0, ex = INGEST_EXIT_DB;
 
 	if (tzcal_init(&cal, zone) == -1) {
@@ -91,14 +90,12 @@ cmd_set_tz(const struct ingest_config *cfg, const char *zone)
 		    "database (e.g. UTC, America/New_York)", zone);
 		return INGEST_EXIT_USAGE;
 	}
-	if (db_open(cfg->db_path, DB_READWRITE, &db, err) != DB_OK) {
-		log_warnx("%s", err);
+	if ((db = ingest_db_open(cfg)) == NULL)	/* an edge: refused */
 		return INGEST_EXIT_DB;
-	}
 	if (sqlfn_register(db, &cal) == -1 ||
 	    sqlite3_exec(db, "BEGIN IMMEDIATE", NULL, NULL, NULL) !=
 	    SQLITE_OK || db_zone(db, was) == -1 ||
-	    settz_rebuild(db, zone, &days, &weeks) == -1 ||
+	    settz_apply(db, zone, &days, &weeks) == -1 ||
 	    sqlite3_exec(db, "COMMIT", NULL, NULL, NULL) != SQLITE_OK) {
 		log_warnx("%s: set-tz: %s", cfg->db_path, sqlite3_errmsg(db));
 		goto out;

@@ -58,6 +58,9 @@ struct tick {
 	int64_t	 nkey;		/* natural key part: seq, or a negative hash */
 	int	 decimals;	/* decimals the price was written with */
 	unsigned seen;		/* bit (1 << field) for each field set */
+	/* Replication only (replicate.c): the origin's ids, 0 elsewhere. */
+	int64_t	 id;
+	int64_t	 symbol_id;
 };
 
 /*

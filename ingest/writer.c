@@ -13,7 +13,9 @@ enum writer_stmt {
 	W_COMMIT,
 	W_ROLLBACK,
 	W_TICK,
+	W_TICK_ID,
 	W_SYM_INSERT,
+	W_SYM_INSERT_ID,
 	W_SYM_SELECT,
 	W_SYM_UPDATE,
 	W_ZONE,
@@ -33,8 +35,14 @@ static const char *const writer_sql[W_STMT__MAX] = {
 	 */
 	[W_TICK] = "INSERT INTO ticks (symbol_id, ts, price, size, nkey)"
 	    " VALUES (?1, ?2, ?3, ?4, ?5)",
+	/* Replication: the origin's id (a conflict is a divergence). */
+	[W_TICK_ID] = "INSERT INTO ticks (symbol_id, ts, price, size, nkey, id)"
+	    " VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
 	[W_SYM_INSERT] = "INSERT INTO symbols (symbol) VALUES (?1)"
 	    " ON CONFLICT (symbol) DO NOTHING",
+	/* Either key may conflict; the SELECT that follows tells. */
+	[W_SYM_INSERT_ID] = "INSERT INTO symbols (symbol, id) VALUES (?1, ?2)"
+	    " ON CONFLICT DO NOTHING",
 	[W_SYM_SELECT] = "SELECT id FROM symbols WHERE symbol = ?1",
 	/* A batch's ids are newer than any stored: ties in ts go to it. */
 	[W_SYM_UPDATE] = "UPDATE symbols SET"
@@ -78,6 +86,11 @@ struct writer {
 	/* The open batch's counts, credited to *owner only once it commits. */
 	struct ingest_stats *owner;
 	long long	 b_stored, b_duplicate;
+	/* Replication (writer_replica). */
+	int		(*hook)(void *, sqlite3 *);
+	void		*hook_arg;
+	int		 exact;
+	int		 conflict;	/* the last batch failed on one */
 };
 
 static int
@@ -202,36 +215,61 @@ writer_sym_grow(struct writer *w)
 	return 0;
 }
 
-/* The symbols row for name, created in the open transaction if new. */
+/*
+ * The symbols row for name, created in the open transaction if new, with
+ * the id want when it is not 0 (replication: a row that has another id,
+ * or another name under that id, is a conflict).
+ */
 static int
-writer_sym_load(struct writer *w, const char *name, int64_t *id)
+writer_sym_load(struct writer *w, const char *name, int64_t want,
+    int64_t *id)
 {
+	enum writer_stmt ins = want > 0 ? W_SYM_INSERT_ID : W_SYM_INSERT;
 	sqlite3_stmt	*sel = w->st[W_SYM_SELECT];
 	int		 rc;
 
-	sqlite3_bind_text(w->st[W_SYM_INSERT], 1, name, -1, SQLITE_STATIC);
-	if (writer_exec(w, W_SYM_INSERT) == -1)
+	sqlite3_bind_text(w->st[ins], 1, name, -1, SQLITE_STATIC);
+	if (want > 0)
+		sqlite3_bind_int64(w->st[ins], 2, want);
+	if (writer_exec(w, ins) == -1)
 		return -1;
 	sqlite3_bind_text(sel, 1, name, -1, SQLITE_STATIC);
 	rc = sqlite3_step(sel);
 	if (rc == SQLITE_ROW)
 		*id = sqlite3_column_int64(sel, 0);
 	sqlite3_reset(sel);
-	return rc == SQLITE_ROW ? 0 : writer_fail(w, writer_sql[W_SYM_SELECT]);
+	if (rc == SQLITE_ROW && (want == 0 || *id == want))
+		return 0;
+	if (rc != SQLITE_ROW && rc != SQLITE_DONE)
+		return writer_fail(w, writer_sql[W_SYM_SELECT]);
+	w->conflict = 1;
+	log_warnx("symbol %s: id %lld at the origin, %s here", name,
+	    (long long)want, rc == SQLITE_ROW ? "another id" :
+	    "that id names another symbol");
+	return -1;
 }
 
-/* The writer's entry for name; NULL on error (logged). */
+/* The writer's entry for t's symbol; NULL on error (logged). */
 static struct wsym *
-writer_sym(struct writer *w, const char *name)
+writer_sym(struct writer *w, const struct tick *t)
 {
+	const char	*name = t->symbol;
 	struct wsym	*ws;
 	size_t		 s;
 
 	if (w->sicap > 0) {
 		s = writer_hash(name) & (w->sicap - 1);
-		for (; w->sidx[s] != 0; s = (s + 1) & (w->sicap - 1))
-			if (strcmp(w->syms[w->sidx[s] - 1].name, name) == 0)
-				return &w->syms[w->sidx[s] - 1];
+		for (; w->sidx[s] != 0; s = (s + 1) & (w->sicap - 1)) {
+			ws = &w->syms[w->sidx[s] - 1];
+			if (strcmp(ws->name, name) != 0)
+				continue;
+			if (t->symbol_id == 0 || t->symbol_id == ws->id)
+				return ws;
+			w->conflict = 1;
+			log_warnx("symbol %s: id %lld at the origin, %lld here",
+			    name, (long long)t->symbol_id, (long long)ws->id);
+			return NULL;
+		}
 	}
 	if (w->nsyms == w->cap && writer_sym_grow(w) == -1) {
 		log_warnx("out of memory");
@@ -240,7 +278,7 @@ writer_sym(struct writer *w, const char *name)
 	ws = &w->syms[w->nsyms];
 	memset(ws, 0, sizeof(*ws));
 	strcpy(ws->name, name);
-	if (writer_sym_load(w, name, &ws->id) == -1)
+	if (writer_sym_load(w, name, t->symbol_id, &ws->id) == -1)
 		return NULL;
 	s = writer_hash(name) & (w->sicap - 1);
 	while (w->sidx[s] != 0)
@@ -270,25 +308,36 @@ decimals:
 		ws->decimals = t->decimals;
 }
 
-/* Inserts t; *id is its new id, or 0 when it was a duplicate. */
+/*
+ * Inserts t; *id is its new id (t->id when given), or 0 when it was a
+ * duplicate.  With the origin's id a duplicate is a conflict: -1.
+ */
 static int
 writer_insert(struct writer *w, int64_t symbol_id, const struct tick *t,
     int64_t *id)
 {
-	sqlite3_stmt	*st = w->st[W_TICK];
-	const int64_t	 v[] = { symbol_id, t->ts, t->price, t->size, t->nkey };
+	sqlite3_stmt	*st = w->st[t->id > 0 ? W_TICK_ID : W_TICK];
+	const int64_t	 v[] = { symbol_id, t->ts, t->price, t->size, t->nkey,
+			    t->id };
 	int		 rc;
 
-	if (bind_int64s(st, v, BIND_N(v)) != SQLITE_OK)
+	if (bind_int64s(st, v, t->id > 0 ? 6 : 5) != SQLITE_OK)
 		return writer_fail(w, "bind tick");
 	rc = sqlite3_step(st);
 	sqlite3_reset(st);
 	*id = 0;
+	if ((rc & 0xff) == SQLITE_CONSTRAINT && (t->id > 0 || w->exact)) {
+		w->conflict = 1;
+		log_warnx("tick id %lld (%s at %lld): a stored tick has its id "
+		    "or its natural key", (long long)t->id, t->symbol,
+		    (long long)t->ts);
+		return -1;
+	}
 	if (rc == SQLITE_CONSTRAINT_UNIQUE)
 		return 0;
 	if (rc != SQLITE_DONE)
 		return writer_fail(w, "insert tick");
-	*id = sqlite3_last_insert_rowid(w->db);
+	*id = t->id > 0 ? t->id : sqlite3_last_insert_rowid(w->db);
 	return 0;
 }
 
@@ -299,7 +348,7 @@ writer_store(struct writer *w, const struct tick *t)
 	struct wsym	*ws;
 	int64_t		 id;
 
-	if ((ws = writer_sym(w, t->symbol)) == NULL ||
+	if ((ws = writer_sym(w, t)) == NULL ||
 	    writer_insert(w, ws->id, t, &id) == -1)
 		return -1;
 	if (id == 0) {
@@ -396,8 +445,9 @@ writer_commit(struct writer *w)
 {
 	size_t i;
 
-	if (w->nbuf == 0)
+	if (w->nbuf == 0 && w->hook == NULL)
 		return 0;
+	w->conflict = 0;
 	if (writer_exec(w, W_BEGIN) == -1)
 		goto fail;
 	w->in_txn = 1;
@@ -416,6 +466,8 @@ writer_commit(struct writer *w)
 		writer_fail(w, "upsert candle");
 		goto fail;
 	}
+	if (w->hook != NULL && w->hook(w->hook_arg, w->db) == -1)
+		goto fail;
 	if (writer_exec(w, W_COMMIT) == -1)
 		goto fail;
 	if (w->owner != NULL) {
@@ -441,4 +493,18 @@ int64_t
 writer_opened_ms(const struct writer *w)
 {
 	return w->opened_ms;
+}
+
+void
+writer_replica(struct writer *w, int (*hook)(void *, sqlite3 *), void *arg)
+{
+	w->exact = 1;
+	w->hook = hook;
+	w->hook_arg = arg;
+}
+
+int
+writer_conflict(const struct writer *w)
+{
+	return w->conflict;
 }

@@ -45,6 +45,18 @@ int		 writer_add(struct writer *, const struct tick *t,
 		    struct ingest_stats *st);
 /* Writes and commits the open batch, if any; 0 or -1 (logged, dropped). */
 int		 writer_commit(struct writer *);
+/*
+ * Replication (replicate.c): the ticks carry the origin's ids (tick.id,
+ * tick.symbol_id); a tick or symbol that conflicts with a stored one
+ * fails the batch (writer_conflict() then says so) instead of counting
+ * as a duplicate.  Every writer_commit(), even of no tick, runs hook in
+ * the batch's transaction after the ticks, symbols and candles, before
+ * COMMIT: what it writes commits with them (-1 rolls all back).
+ */
+void		 writer_replica(struct writer *,
+		    int (*hook)(void *arg, sqlite3 *db), void *arg);
+/* Whether the last failed commit failed on a conflict (replication). */
+int		 writer_conflict(const struct writer *);
 /* Ticks in the open batch, and when (time_mono_ms) it was opened. */
 size_t		 writer_pending(const struct writer *);
 int64_t		 writer_opened_ms(const struct writer *);

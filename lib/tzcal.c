@@ -28,8 +28,8 @@ tzcal_setup(void)
 	pthread_mutex_unlock(&tz_lock);
 }
 
-static int
-tz_name_syntax(const char *z)
+int
+tzcal_name_ok(const char *z)
 {
 	size_t	n = strlen(z), i, part = 0;
 
@@ -80,7 +80,7 @@ tzcal_known(const char *zone)
 
 	if (strcmp(zone, "UTC") == 0)
 		return 1;
-	if (!tz_name_syntax(zone))
+	if (!tzcal_name_ok(zone))
 		return 0;
 	pthread_mutex_lock(&tz_lock);
 	ok = tz_file_ok(zone);

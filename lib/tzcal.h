@@ -45,6 +45,8 @@ void	tzcal_setup(void);
  * /usr/share/zoneinfo), no "." or ".." part, not absolute.  1 or 0.
  */
 int	tzcal_known(const char *zone);
+/* The name rule of tzcal_known() alone, no file looked at: 1 or 0. */
+int	tzcal_name_ok(const char *zone);
 /* Sets cal to zone; 0, or -1 when !tzcal_known(zone) (cal unchanged). */
 int	tzcal_init(struct tzcal *, const char *zone);
 /* The start of the day holding ts (ms), and in *end (may be NULL) the next. */

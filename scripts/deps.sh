@@ -10,12 +10,13 @@ what=${1:-all}
 
 BUILD_PKGS="build-essential pkg-config libfcgi-dev libsqlite3-dev sqlite3
   libjansson-dev liburiparser-dev libcsv-dev nettle-dev zlib1g-dev tzdata
-  nginx"
+  libhiredis-dev nginx"
 TEST_PKGS="clang libclang-rt-14-dev valgrind apache2 libapache2-mod-fcgid
   spawn-fcgi wrk curl python3 chromium php-fpm php-sqlite3
   libnginx-mod-nchan ansible ansible-lint yamllint rsyslog rsyslog-relp
   debootstrap iproute2 procps psmisc openssl libapache2-mod-qos
-  prometheus prometheus-alertmanager prometheus-node-exporter"
+  prometheus prometheus-alertmanager prometheus-node-exporter
+  redis-server redis-sentinel haproxy"
 
 case $what in
 build) pkgs=$BUILD_PKGS ;;

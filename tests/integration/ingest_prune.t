@@ -38,8 +38,14 @@ printf 'symbol,ts,price\nC,%s,9\n' "$old" > late.csv
 late=$(q "$DB" "SELECT max(id) FROM ticks")
 "$ING" -q --db "$DB" prune --older-than 7
 is "$(q "$DB" "SELECT value FROM meta WHERE key = 'pruned_through_id'")" "$late" "mark rises to the late tick"
+done7=$(q "$DB" "SELECT group_concat(value) FROM (SELECT value FROM meta WHERE key IN ('pruned_before_ts', 'prune_done_ts', 'prune_done_id') ORDER BY key)")
+cut7=$(q "$DB" "SELECT value FROM meta WHERE key = 'pruned_before_ts'")
+is "$done7" "$late,$cut7,$cut7" \
+    "a complete prune recorded as done: its cutoff and the newest id when it started"
 "$ING" -q --db "$DB" prune --older-than 30
 is "$(q "$DB" "SELECT value FROM meta WHERE key = 'pruned_through_id'")" "$late" "never lowered"
+is "$(q "$DB" "SELECT group_concat(value) FROM (SELECT value FROM meta WHERE key IN ('pruned_before_ts', 'prune_done_ts', 'prune_done_id') ORDER BY key)")" "$done7" \
+    "a prune with a larger DAYS keeps the cutoff history already has"
 is "$(q "$DB" "SELECT count(*) FROM ticks")" 2 "nothing else deleted"
 "$ING" -q --db "$DB" prune --older-than 0
 is "$(q "$DB" "SELECT count(*) || ',' || (SELECT sum(tick_count) FROM symbols) FROM ticks")" "0,0" "--older-than 0: all gone"
@@ -72,8 +78,8 @@ wait "$ppid"; is "$?" 0 "the big prune exits 0"
 wait "$lpid"; is "$?" 0 "the live import beside it exits 0"
 like "$(cat prune.out)" "^prune: deleted 250000 ticks older than [0-9]+ ms, pruned through id 250000\$" \
     "deleted every old tick"
-like "$(cat prune.err)" "prune: 2[67] transactions, [0-9]+ ms" \
-    "in 26 transactions (25 of 10,000, one finding none), 27 if LIVE was there"
+like "$(cat prune.err)" "prune: 2[89] transactions, [0-9]+ ms" \
+    "in 28 transactions (one fixing cutoff and head, 25 of 10,000, one finding none, one recording it done), 29 if LIVE was there"
 diag "$(cat prune.err)"
 ok "$([ "$answers" -gt 0 ] && [ "$bad" -eq 0 ]; echo $?)" \
     "the app answered 200 all along ($answers requests during the prune, $bad not 200)"
