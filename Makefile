@@ -50,6 +50,7 @@ include lib/lib.mk
 include ingest/ingest.mk
 include cgi-bin/cgi.mk
 include tests/tests.mk
+include tools/tools.mk
 include bench/bench.mk
 include bench/soak.mk
 include www/www.mk

@@ -7,14 +7,3 @@ bench: all
 	@set -e; for s in $(BENCH_SCRIPTS); do \
 	    case "$$s" in *"$(B)"*) echo "== $$s"; BUILD=$(BUILD) $$s ;; esac; \
 	done
-
-# The load client (tests/push and bench/push.sh), bench/pushload*.c.
-# Built here, with the build's own flags (sanitizers included), as part
-# of `all`.
-PUSHLOAD := $(BUILD)/bench/pushload
-PUSHLOAD_OBJS := $(patsubst %.c,$(BUILD)/obj/%.o,$(wildcard bench/pushload*.c))
-all: $(PUSHLOAD)
-$(PUSHLOAD): $(PUSHLOAD_OBJS) $(LIBTICKFEED)
-	@mkdir -p $(dir $@)
-	$(CC) $(LDFLAGS) -o $@ $(PUSHLOAD_OBJS) $(LIBTICKFEED) \
-	    $(LDLIBS_DB) $(LDLIBS)

@@ -14,7 +14,7 @@
 set -eu
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
 BUILD=${BUILD:-build}
-. "$ROOT/tests/stack.sh"
+. "$ROOT/tools/stack.sh"
 SECS=${GZIP_SECONDS:-3}
 ROUNDS=${GZIP_ROUNDS:-3}
 

@@ -27,7 +27,7 @@ ROOT=$(cd "$(dirname "$0")/.." && pwd)
 cd "$ROOT"
 BUILD=${BUILD:-build}
 case $BUILD in /*) ;; *) BUILD=$ROOT/$BUILD ;; esac
-. "$ROOT/tests/stack.sh"
+. "$ROOT/tools/stack.sh"
 SIZES=$(tr -s ' ' '\n' <<< "${HISTORY_SIZES:-1000000 10000000 50000000}" | sort -nu | xargs)
 SECS=${HISTORY_SECONDS:-5}
 ROUNDS=${HISTORY_ROUNDS:-3}

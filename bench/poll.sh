@@ -14,7 +14,7 @@
 set -eu
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
 BUILD=${BUILD:-build}
-. "$ROOT/tests/stack.sh"
+. "$ROOT/tools/stack.sh"
 SECS=${POLL_SECONDS:-5}
 ROUNDS=${POLL_ROUNDS:-3}
 CONNS=${POLL_CONNECTIONS:-32}

@@ -16,7 +16,7 @@
 #
 # For each transport (PUSH_TRANSPORTS: poll = long-poll, sse = server-
 # sent events against Nchan's EventSource) and N (PUSH_NS), both sides
-# are started fresh, bench/pushload.c holds N clients in one epoll loop
+# are started fresh, tools/pushload.c holds N clients in one epoll loop
 # and publishes PUSH_MESSAGES messages at PUSH_RATE a second, each
 # stamped with the wall clock just before it leaves (the feed line's
 # write to the pipe; the POST to Nchan); a client's latency is receipt
@@ -54,8 +54,8 @@ KEEPALIVE=${PUSH_KEEPALIVE:-$(sed -n \
     "$SITE_CONF")}
 VERBOSE=()
 [ -n "${PUSH_VERBOSE:-}" ] && VERBOSE=(-v)
-source tests/stack.sh
-source bench/push_lib.bash
+source tools/stack.sh
+source tools/push_lib.bash
 
 case $FROM in feed|commit) ;; *) echo "PUSH_FROM: feed or commit" >&2; exit 2 ;; esac
 [ -n "$KEEPALIVE" ] || { echo "no keepalive in $SITE_CONF" >&2; exit 2; }

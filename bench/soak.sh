@@ -9,7 +9,7 @@
 #     fell behind on this 2-core machine);
 #   - wrk, SOAK_CONNS (256) connections of plain polling, mixed over
 #     quotes, ticks, symbols, candles and health (bench/soak.lua);
-#   - SOAK_WAITERS (2000) long-poll clients (bench/pushload.c), each
+#   - SOAK_WAITERS (2000) long-poll clients (tools/pushload.c), each
 #     following one symbol with poll?since=, checked at the end against
 #     the store: every tick of its symbol after its start, once, in order;
 #   - the app (4 threads, unix socket) behind nginx (conf/ snippet).
@@ -27,8 +27,8 @@ SOAK_RATE=${SOAK_RATE:-1000}
 SOAK_CONNS=${SOAK_CONNS:-256}
 SOAK_WAITERS=${SOAK_WAITERS:-2000}
 SOAK_FLUSH_MS=${SOAK_FLUSH_MS:-1000}
-. "$ROOT/tests/stack.sh"
-. "$ROOT/bench/push_lib.bash"
+. "$ROOT/tools/stack.sh"
+. "$ROOT/tools/push_lib.bash"
 
 for t in nginx wrk; do
 	command -v $t >/dev/null || { echo "soak: $t not installed"; exit 2; }

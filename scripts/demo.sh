@@ -21,7 +21,7 @@ if python3 -c "import socket,sys; s=socket.socket(); sys.exit(s.connect_ex(('127
 fi
 
 STACK_DIR=$RUN
-. tests/stack.sh
+. tools/stack.sh
 DB=$RUN/ticks.db
 stopping=0
 stop() {

@@ -48,8 +48,8 @@ trap run_cleanup EXIT
 
 # Pid files and free ports: stack_kill_pidfile FILE (stop the process
 # whose pid we wrote, and wait for it) and stack_free_port come from
-# tests/stack.sh, one copy for the tests, the benchmarks and the demo.
-. "$ROOT/tests/stack.sh"
+# tools/stack.sh, one copy for the tests, the benchmarks and the demo.
+. "$ROOT/tools/stack.sh"
 
 # test_stack [TOOL...]: for a test that starts the web stack.  Skips the
 # test unless nginx and each TOOL are installed; the stack lives in

@@ -78,7 +78,7 @@ is "$(get '/api/v1/candles?symbol=SPRD&interval=5m')" '200 {"cursor":14,"symbol"
 
 # The candles the tool keeps, at every level, are those recomputed from
 # the ticks (negative prices ordered as numbers).
-. "$ROOT/tests/integration/ingest_lib.sh"
+. "$ROOT/tests/ingest/ingest_lib.sh"
 is "$(candles_kept "$DB" | md5sum)" "$(candles_from_ticks "$DB" | md5sum)" \
     "stored candles at every level = recomputed from the ticks"
 done_testing

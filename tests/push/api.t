@@ -6,7 +6,7 @@
 # than pruned history 410, SSE opens with retry:/id:, resumes from
 # Last-Event-ID (the header wins over last_event_id=), and HEAD never waits.
 source "$(dirname "$0")/../lib.sh"
-source "$ROOT/bench/push_lib.bash"
+source "$ROOT/tools/push_lib.bash"
 test_stack
 DB=$TEST_TMP/ticks.db
 BG=()

@@ -49,7 +49,7 @@ cat >"$TEST_TMP/ctl" <<CTL
 # ctl VERB: app-stop | app-start | sim-start | sim-stop | ingest FILE
 STACK_DIR=$STACK_DIR
 BUILD=$BUILD
-. "$ROOT/tests/stack.sh"
+. "$ROOT/tools/stack.sh"
 case \$1 in
 app-stop) stack_kill_pidfile "$STACK_DIR/app.pid" ;;
 app-start) stack_start_app "$DB" -b $HEARTBEAT_MS ;;

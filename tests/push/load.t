@@ -6,12 +6,12 @@
 # and resuming with their cursor (Last-Event-ID for SSE) and every 11th
 # poll walking away while parked.  At the end each client must have seen
 # exactly the ticks of its symbols, in id order, none missing, none
-# doubled (bench/pushload.c compares with the store), and the waiting
+# doubled (tools/pushload.c compares with the store), and the waiting
 # gauge must return to 0.
 source "$(dirname "$0")/../lib.sh"
-source "$ROOT/bench/push_lib.bash"
+source "$ROOT/tools/push_lib.bash"
 test_stack
-push_build_client || { ok 1 "build bench/pushload"; done_testing; exit 1; }
+push_build_client || { ok 1 "build tools/pushload"; done_testing; exit 1; }
 DB=$TEST_TMP/ticks.db
 SETS="AAPL;MSFT,IBM;GOOG,AMZN,TSLA;*;NVDA,META;BRK.B,JPM,AAPL"
 

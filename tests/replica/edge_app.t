@@ -7,7 +7,7 @@
 # health says the replication state and lag, and fails past
 # TICKFEED_MAX_LAG_MS (-g) saying why; metrics has the gauges.
 . "$(dirname "$0")/../lib.sh"
-. "$ROOT/tests/integration/ingest_lib.sh"
+. "$ROOT/tests/ingest/ingest_lib.sh"
 . "$(dirname "$0")/replica_lib.sh"
 . "$ROOT/tests/golden/golden.sh"
 test_stack

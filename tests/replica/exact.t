@@ -8,7 +8,7 @@
 # edges).  The stream holds one entry per commit (split at 1000 ticks),
 # each naming the one before it.
 . "$(dirname "$0")/../lib.sh"
-. "$ROOT/tests/integration/ingest_lib.sh"
+. "$ROOT/tests/ingest/ingest_lib.sh"
 . "$(dirname "$0")/replica_lib.sh"
 cd "$TEST_TMP"
 redis_start r

@@ -7,7 +7,7 @@
 # them again, counted; the edge, which had them from the old master,
 # skips what it has).  The edge equals the origin after each.
 . "$(dirname "$0")/../lib.sh"
-. "$ROOT/tests/integration/ingest_lib.sh"
+. "$ROOT/tests/ingest/ingest_lib.sh"
 . "$(dirname "$0")/replica_lib.sh"
 cd "$TEST_TMP"
 redis_start r1; P1=$REDIS_PORT

@@ -10,7 +10,7 @@
 # stream's stops (10).  --maxlen keeps the stream about that long, and
 # the seeding of a lost edge with snapshot is the way back.
 . "$(dirname "$0")/../lib.sh"
-. "$ROOT/tests/integration/ingest_lib.sh"
+. "$ROOT/tests/ingest/ingest_lib.sh"
 . "$(dirname "$0")/replica_lib.sh"
 cd "$TEST_TMP"
 redis_start r

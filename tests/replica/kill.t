@@ -5,7 +5,7 @@
 # stands.  At the end the edge equals the origin, every tick is once in
 # the stream and once in the edge, and the stream's entries chain.
 . "$(dirname "$0")/../lib.sh"
-. "$ROOT/tests/integration/ingest_lib.sh"
+. "$ROOT/tests/ingest/ingest_lib.sh"
 . "$(dirname "$0")/replica_lib.sh"
 cd "$TEST_TMP"
 redis_start r

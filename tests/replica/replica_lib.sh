@@ -1,5 +1,5 @@
 # Shared by tests/replica/*.t (sourced after tests/lib.sh and
-# tests/integration/ingest_lib.sh): a real redis-server of the test's
+# tests/ingest/ingest_lib.sh): a real redis-server of the test's
 # own on 127.0.0.1 (its config, dir and pid file in $TEST_TMP, stopped
 # by pid file on exit), and ways to compare an edge with its origin.
 command -v redis-server >/dev/null || skip_all "redis-server not installed"

@@ -6,7 +6,7 @@
 # replica; both commands reconnect to it and the edge ends equal to the
 # origin.
 . "$(dirname "$0")/../lib.sh"
-. "$ROOT/tests/integration/ingest_lib.sh"
+. "$ROOT/tests/ingest/ingest_lib.sh"
 . "$(dirname "$0")/replica_lib.sh"
 command -v redis-sentinel >/dev/null || skip_all "redis-sentinel not installed"
 cd "$TEST_TMP"

@@ -9,7 +9,7 @@
 # hand and ignores TICKFEED_TZ; an entry naming a zone this system lacks
 # stops replicate with nothing written.
 . "$(dirname "$0")/../lib.sh"
-. "$ROOT/tests/integration/ingest_lib.sh"
+. "$ROOT/tests/ingest/ingest_lib.sh"
 . "$(dirname "$0")/replica_lib.sh"
 cd "$TEST_TMP"
 redis_start r

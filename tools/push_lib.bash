@@ -7,7 +7,7 @@ push_build_client() {
 	local root=${ROOT:-$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)}
 	local build=${BUILD:-build}
 	case $build in /*) ;; *) build=$root/$build ;; esac
-	PUSHLOAD=$build/bench/pushload
+	PUSHLOAD=$build/tools/pushload
 	[ -x "$PUSHLOAD" ] && return 0
 	echo "push: $PUSHLOAD is missing: run make first" >&2
 	return 1

@@ -1,5 +1,5 @@
 /*
- * pushload's parts (bench/pushload*.c): one load client, shared by
+ * pushload's parts (tools/pushload*.c): one load client, shared by
  * tests/push (correctness under load) and bench/push.sh (latency).
  * pushload.c owns the process (options, the loop); the clients, the
  * publishers and the reports each have a file, and share the state g.

@@ -1,4 +1,4 @@
-# tests/stack.sh: tickfeed's web stack on loopback, for tests, benchmarks
+# tools/stack.sh: tickfeed's web stack on loopback, for tests, benchmarks
 # and the demo.  Source it (bash), then:
 #
 #   stack_start_app DB [ARGS...]    the app on $STACK_DIR/app.sock (FastCGI),

@@ -1,4 +1,4 @@
-# Shared by tests/integration/ingest_*.t (sourced after tests/lib.sh).
+# Shared by tests/ingest/ingest_*.t (sourced after tests/lib.sh).
 ING=${ING:-$BIN/tickfeed-ingest}
 [ -x "$ING" ] || skip_all "no $ING (run make)"
 command -v sqlite3 >/dev/null || skip_all "no sqlite3"
