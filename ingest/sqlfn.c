@@ -1,20 +1,35 @@
 #include <stdint.h>
+#include <string.h>
 
 #include "candles.h"
 #include "interval.h"
 #include "sqlfn.h"
 
+/*
+ * SQLite's aggregate context is only 8-byte aligned, so the 128-bit sum
+ * is kept as bytes and copied in and out (UBSan caught the misaligned
+ * access an __int128 member made).
+ */
 struct notional_acc {
-	__int128	sum;
+	unsigned char	sum[sizeof(__int128)];
 	int		null;		/* an argument was NULL */
 	int		overflow;
 };
+
+static __int128
+acc_sum(const struct notional_acc *acc)
+{
+	__int128 v;
+
+	memcpy(&v, acc->sum, sizeof(v));
+	return v;
+}
 
 static void
 notional_step(sqlite3_context *ctx, int argc, sqlite3_value **argv)
 {
 	struct notional_acc	*acc;
-	__int128		 ab, cd;
+	__int128		 ab, cd, sum;
 	int			 i;
 
 	if ((acc = sqlite3_aggregate_context(ctx, sizeof(*acc))) == NULL) {
@@ -30,9 +45,12 @@ notional_step(sqlite3_context *ctx, int argc, sqlite3_value **argv)
 	    sqlite3_value_int64(argv[1]);
 	cd = (__int128)sqlite3_value_int64(argv[2]) *
 	    sqlite3_value_int64(argv[3]);
-	if (__builtin_add_overflow(acc->sum, ab, &acc->sum) ||
-	    __builtin_add_overflow(acc->sum, cd, &acc->sum))
+	sum = acc_sum(acc);
+	if (__builtin_add_overflow(sum, ab, &sum) ||
+	    __builtin_add_overflow(sum, cd, &sum))
 		acc->overflow = 1;
+	else
+		memcpy(acc->sum, &sum, sizeof(sum));
 }
 
 static void
@@ -45,8 +63,8 @@ notional_final(sqlite3_context *ctx, int hi)
 	else if (acc->overflow)
 		sqlite3_result_error(ctx, "tf_notional: beyond 128 bits", -1);
 	else
-		sqlite3_result_int64(ctx, hi ? (int64_t)(acc->sum /
-		    NOTIONAL_SPLIT) : (int64_t)(acc->sum % NOTIONAL_SPLIT));
+		sqlite3_result_int64(ctx, hi ? (int64_t)(acc_sum(acc) /
+		    NOTIONAL_SPLIT) : (int64_t)(acc_sum(acc) % NOTIONAL_SPLIT));
 }
 
 static void
