@@ -269,6 +269,7 @@ main(int argc, char *argv[])
 	proc_sample();
 	if (g.pub != PUB_NONE) {
 		pthread_join(tid, NULL);
+		sqlite3_close(pubdb);	/* NULL (-F, or no -W) is a no-op */
 		pub_feed_close();
 		faults = report_bench();
 	} else
