@@ -345,13 +345,17 @@ wait_timeout(int64_t now_us)
 static int
 wait_events(struct epoll_event *evs, int max, const struct timespec *ts)
 {
-	int n;
+	static int	no_pwait2;	/* the dispatcher's thread alone */
+	int		n;
 
-	n = epoll_pwait2(disp->epfd, evs, max, ts, NULL);
-	if (n == -1 && errno == ENOSYS)
-		n = epoll_wait(disp->epfd, evs, max, (int)(ts->tv_sec * 1000 +
-		    (ts->tv_nsec + 999999) / 1000000));
-	return n;
+	if (!no_pwait2) {
+		n = epoll_pwait2(disp->epfd, evs, max, ts, NULL);
+		if (n != -1 || errno != ENOSYS)
+			return n;
+		no_pwait2 = 1;	/* asked once (valgrind knows it not) */
+	}
+	return epoll_wait(disp->epfd, evs, max, (int)(ts->tv_sec * 1000 +
+	    (ts->tv_nsec + 999999) / 1000000));
 }
 
 /*
