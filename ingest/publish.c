@@ -35,6 +35,9 @@
  * that long it reads the stream's top again, so a failover (or a master
  * that lost entries) is met within a second, not at the next commit.
  * SIGTERM/SIGINT end it after the entry in flight (exit 0).
+ *
+ * This file is the Redis side and the loop; publish_store.c reads the
+ * store (publish_int.h holds what both share).
  */
 #include <inttypes.h>
 #include <poll.h>
@@ -43,203 +46,12 @@
 #include <string.h>
 
 #include "db.h"
-#include "dbnotify.h"
-#include "entry.h"
-#include "ingest.h"
 #include "log.h"
-#include "rconn.h"
+#include "publish_int.h"
 #include "timeutil.h"
 
 #define PUBLISH_TIMER_MS	1000
 #define PUBLISH_ERR_REFUSED	"equal or smaller than the target stream top"
-
-enum pub_stmt {
-	PS_BEGIN,
-	PS_COMMIT,
-	PS_CURSOR,
-	PS_META,
-	PS_TICKS,
-	PS_STMT__MAX
-};
-
-static const char *const pub_sql[PS_STMT__MAX] = {
-	[PS_BEGIN] = "BEGIN",
-	[PS_COMMIT] = "COMMIT",
-	[PS_CURSOR] = "SELECT coalesce((SELECT seq FROM sqlite_sequence"
-	    " WHERE name = 'ticks'), 0)",
-	[PS_META] = "SELECT coalesce((SELECT value FROM meta WHERE key = ?1), 0)",
-	[PS_TICKS] = "SELECT t.id, t.symbol_id, s.symbol, s.decimals, t.ts,"
-	    " t.price, t.size, t.nkey FROM ticks t JOIN symbols s"
-	    " ON s.id = t.symbol_id WHERE t.id > ?1 ORDER BY t.id LIMIT ?2",
-};
-
-/* What a read of the store found to publish. */
-enum pub_read {
-	PR_NOTHING,
-	PR_ENTRY,	/* p->e is the next entry */
-	PR_DB,		/* a database error (logged) */
-	PR_GAP,		/* ticks pruned before they were published */
-	PR_BEHIND,	/* the store is behind the stream */
-};
-
-struct pub {
-	const struct ingest_config *cfg;
-	sqlite3		*db;
-	sqlite3_stmt	*st[PS_STMT__MAX];
-	struct rconn	 r;
-	struct dbnotify	 notify;
-	int64_t		 epoch;
-	struct entry_id	 pos;		/* the stream's top, as we know it */
-	int64_t		 prune_ts, prune_id;	/* what pos carries */
-	char		 tz[TZ_NAME_MAX + 1];	/* likewise */
-	struct entry_id	 acked;		/* highest ID Redis took from us */
-	struct entry	*e;
-	struct buf	 val[ENTRY_F__MAX];
-	char		 maxlen[24];
-	long long	 entries, ticks, prunes, refused, resent;
-};
-
-/* One integer from statement s (text ?1 = key when not NULL). */
-static int
-pub_int(struct pub *p, enum pub_stmt s, const char *key, int64_t *v)
-{
-	sqlite3_stmt	*st = p->st[s];
-	int		 rc;
-
-	sqlite3_reset(st);
-	if (key != NULL)
-		sqlite3_bind_text(st, 1, key, -1, SQLITE_STATIC);
-	if ((rc = sqlite3_step(st)) == SQLITE_ROW)
-		*v = sqlite3_column_int64(st, 0);
-	sqlite3_reset(st);
-	return rc == SQLITE_ROW ? 0 : -1;
-}
-
-static int
-pub_exec(struct pub *p, enum pub_stmt s)
-{
-	int rc;
-
-	rc = sqlite3_step(p->st[s]);
-	sqlite3_reset(p->st[s]);
-	return rc == SQLITE_DONE ? 0 : -1;
-}
-
-/* The symbol of the row in p->e's table, added when new. */
-static int
-pub_sym(struct pub *p, sqlite3_stmt *st, int64_t sid)
-{
-	struct entry_sym	*y;
-	size_t			 i;
-
-	for (i = 0; i < p->e->nsyms; i++)
-		if (p->e->syms[i].id == sid)
-			return 0;
-	y = &p->e->syms[p->e->nsyms++];
-	y->id = sid;
-	snprintf(y->name, sizeof(y->name), "%s",
-	    (const char *)sqlite3_column_text(st, 2));
-	y->decimals = sqlite3_column_int(st, 3);
-	return 0;
-}
-
-/*
- * The ticks after p->pos into p->e (ids consecutive, else PR_GAP with
- * why logged).  In the open read transaction.
- */
-static enum pub_read
-pub_ticks(struct pub *p)
-{
-	sqlite3_stmt		*st = p->st[PS_TICKS];
-	struct entry_tick	*t;
-	int64_t			 id, want = p->pos.ms + 1;
-	int			 rc;
-
-	sqlite3_reset(st);
-	sqlite3_bind_int64(st, 1, p->pos.ms);
-	sqlite3_bind_int(st, 2, ENTRY_TICKS_MAX);
-	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-		if ((id = sqlite3_column_int64(st, 0)) != want)
-			break;
-		t = &p->e->ticks[p->e->nticks++];
-		t->sid = sqlite3_column_int64(st, 1);
-		t->ts = sqlite3_column_int64(st, 4);
-		t->price = sqlite3_column_int64(st, 5);
-		t->size = sqlite3_column_int64(st, 6);
-		t->nkey = sqlite3_column_int64(st, 7);
-		pub_sym(p, st, t->sid);
-		want++;
-	}
-	sqlite3_reset(st);
-	if (rc == SQLITE_ROW || (rc == SQLITE_DONE && p->e->nticks == 0)) {
-		log_warnx("publish: tick id %lld was pruned at the origin "
-		    "before it was published: the edges cannot rebuild its "
-		    "candles; reset the stream and seed every edge again "
-		    "(docs/scale.md)", (long long)want);
-		return PR_GAP;
-	}
-	if (rc != SQLITE_DONE)
-		return PR_DB;
-	p->e->id.ms = want - 1;
-	p->e->id.seq = 0;
-	return PR_ENTRY;
-}
-
-/* Reads the store in one transaction and builds the next entry. */
-static enum pub_read
-pub_read(struct pub *p)
-{
-	struct entry	*e = p->e;
-	int64_t		 cursor, pts, pid;
-	enum pub_read	 rc = PR_NOTHING;
-	char		 zone[TZ_NAME_MAX + 1];
-	int		 newer, newtz;
-
-	if (pub_exec(p, PS_BEGIN) == -1)
-		return PR_DB;
-	if (pub_int(p, PS_CURSOR, NULL, &cursor) == -1 ||
-	    pub_int(p, PS_META, "prune_done_ts", &pts) == -1 ||
-	    pub_int(p, PS_META, "prune_done_id", &pid) == -1 ||
-	    db_zone(p->db, zone) == -1) {
-		rc = PR_DB;
-		goto out;
-	}
-	memset(e, 0, offsetof(struct entry, syms));
-	memcpy(e->tz, zone, sizeof(e->tz));
-	newtz = strcmp(zone, p->tz) != 0;
-	e->prev = p->pos;
-	e->epoch = p->epoch;
-	e->t = time_now_ms();
-	e->prune_ts = p->prune_ts;
-	e->prune_id = p->prune_id;
-	newer = (pts > p->prune_ts && pid >= p->prune_id) ||
-	    (pid > p->prune_id && pts >= p->prune_ts);
-	if (cursor < p->pos.ms)
-		rc = PR_BEHIND;
-	else if (cursor > p->pos.ms)
-		rc = pub_ticks(p);
-	else if (newer || newtz) {
-		e->id.ms = p->pos.ms;
-		e->id.seq = p->pos.seq + 1;
-		rc = PR_ENTRY;
-	}
-	/* The new prune goes with the entry that reaches the cursor. */
-	if (rc == PR_ENTRY && newer && e->id.ms == cursor) {
-		e->prune_ts = pts;
-		e->prune_id = pid;
-	}
-out:
-	if (pub_exec(p, PS_COMMIT) == -1 && rc != PR_DB)
-		rc = PR_DB;
-	if (rc == PR_DB)
-		log_warnx("publish: %s: %s", p->cfg->db_path,
-		    sqlite3_errmsg(p->db));
-	if (rc == PR_BEHIND)
-		log_warnx("publish: the stream is at cursor %lld, the store "
-		    "only at %lld: this is not the store the stream came from",
-		    (long long)p->pos.ms, (long long)cursor);
-	return rc;
-}
 
 /* How an XADD went. */
 enum pub_sent {
@@ -336,9 +148,7 @@ pub_top(struct pub *p, redisReply *rep, int start)
 			    "that never had it?): going on after %" PRId64 "-%"
 			    PRId64, p->cfg->stream, p->pos.ms, p->pos.seq);
 		if (start) {
-			if (pub_exec(p, PS_BEGIN) == -1 ||
-			    pub_int(p, PS_CURSOR, NULL, &cursor) == -1 ||
-			    pub_exec(p, PS_COMMIT) == -1)
+			if (pub_store_cursor(p, &cursor) == -1)
 				return INGEST_EXIT_DB;
 			p->pos.ms = cursor;
 			p->pos.seq = 0;
@@ -535,23 +345,10 @@ pub_run(struct pub *p)
 static int
 pub_open(struct pub *p)
 {
-	char	err[DB_ERRSZ];
-	int	i, rc;
+	int	rc;
 
-	if (db_open(p->cfg->db_path, DB_READONLY, &p->db, err) != DB_OK) {
-		log_warnx("%s", err);
-		return INGEST_EXIT_DB;
-	}
-	for (i = 0; i < PS_STMT__MAX; i++)
-		if (sqlite3_prepare_v2(p->db, pub_sql[i], -1, &p->st[i],
-		    NULL) != SQLITE_OK) {
-			log_warnx("publish: %s", sqlite3_errmsg(p->db));
-			return INGEST_EXIT_DB;
-		}
-	if (pub_int(p, PS_META, "epoch", &p->epoch) == -1 || p->epoch <= 0) {
-		log_warnx("publish: %s: no epoch in meta", p->cfg->db_path);
-		return INGEST_EXIT_DB;
-	}
+	if ((rc = pub_store_open(p)) != INGEST_EXIT_OK)
+		return rc;
 	if (rconn_connect(&p->r) == -1) {
 		log_warnx("publish: Redis unreachable: %s", p->r.err);
 		return INGEST_EXIT_REDIS;
@@ -600,9 +397,7 @@ cmd_publish(const struct ingest_config *cfg)
 out:
 	dbnotify_close(&p.notify);
 	rconn_close(&p.r);
-	for (i = 0; i < PS_STMT__MAX; i++)
-		sqlite3_finalize(p.st[i]);
-	sqlite3_close(p.db);
+	pub_store_close(&p);
 	for (i = 0; i < ENTRY_F__MAX; i++)
 		buf_free(&p.val[i]);
 	free(p.e);

@@ -114,34 +114,6 @@ rep_set(struct rep *p, const char *key, int64_t v)
 	return rc == SQLITE_DONE ? 0 : -1;
 }
 
-/* meta key into *v: 1 found, 0 not there, -1 error. */
-static int
-rep_get(struct rep *p, const char *key, int64_t *v)
-{
-	sqlite3_stmt	*st = p->st[RS_GET];
-	int		 rc;
-
-	sqlite3_reset(st);
-	sqlite3_bind_text(st, 1, key, -1, SQLITE_STATIC);
-	if ((rc = sqlite3_step(st)) == SQLITE_ROW)
-		*v = sqlite3_column_int64(st, 0);
-	sqlite3_reset(st);
-	return rc == SQLITE_ROW ? 1 : rc == SQLITE_DONE ? 0 : -1;
-}
-
-static int
-rep_int(struct rep *p, enum rep_stmt s, int64_t *v)
-{
-	sqlite3_stmt	*st = p->st[s];
-	int		 rc;
-
-	sqlite3_reset(st);
-	if ((rc = sqlite3_step(st)) == SQLITE_ROW)
-		*v = sqlite3_column_int64(st, 0);
-	sqlite3_reset(st);
-	return rc == SQLITE_ROW ? 0 : -1;
-}
-
 /*
  * The zone the last entry gathered names, when the store has another:
  * set-tz's rebuild, after the batch's ticks went in (in the old zone:
@@ -491,20 +463,22 @@ rep_run(struct rep *p)
 static int
 rep_load(struct rep *p)
 {
-	int64_t	nsyms;
-	int	has, i;
+	sqlite3_stmt	*get;
+	int64_t		 nsyms;
+	int		 has, i;
 
 	for (i = 0; i < RS_STMT__MAX; i++)
 		if (sqlite3_prepare_v2(p->db, rep_sql[i], -1, &p->st[i],
 		    NULL) != SQLITE_OK)
 			goto dbfail;
-	if (rep_int(p, RS_CURSOR, &p->cursor) == -1 ||
-	    rep_int(p, RS_SYMBOLS, &nsyms) == -1 ||
-	    rep_get(p, "epoch", &p->epoch) == -1 ||
-	    rep_get(p, "prune_done_ts", &p->prune_ts) == -1 ||
-	    rep_get(p, "prune_done_id", &p->prune_id) == -1 ||
-	    (has = rep_get(p, REPLICA_KEY_POS_MS, &p->pos.ms)) == -1 ||
-	    rep_get(p, REPLICA_KEY_POS_SEQ, &p->pos.seq) == -1)
+	get = p->st[RS_GET];	/* meta: 1 found, 0 not there, -1 error */
+	if (db_stmt_int(p->st[RS_CURSOR], NULL, &p->cursor) != 1 ||
+	    db_stmt_int(p->st[RS_SYMBOLS], NULL, &nsyms) != 1 ||
+	    db_stmt_int(get, "epoch", &p->epoch) == -1 ||
+	    db_stmt_int(get, "prune_done_ts", &p->prune_ts) == -1 ||
+	    db_stmt_int(get, "prune_done_id", &p->prune_id) == -1 ||
+	    (has = db_stmt_int(get, REPLICA_KEY_POS_MS, &p->pos.ms)) == -1 ||
+	    db_stmt_int(get, REPLICA_KEY_POS_SEQ, &p->pos.seq) == -1)
 		goto dbfail;
 	p->at = p->pos;
 	p->fresh = !has;

@@ -59,6 +59,20 @@ db_max_tick_id(sqlite3 *db, long long *out)
 }
 
 int
+db_stmt_int(sqlite3_stmt *st, const char *key, int64_t *v)
+{
+	int rc;
+
+	sqlite3_reset(st);
+	if (key != NULL)
+		sqlite3_bind_text(st, 1, key, -1, SQLITE_STATIC);
+	if ((rc = sqlite3_step(st)) == SQLITE_ROW)
+		*v = sqlite3_column_int64(st, 0);
+	sqlite3_reset(st);
+	return rc == SQLITE_ROW ? 1 : rc == SQLITE_DONE ? 0 : -1;
+}
+
+int
 db_meta_get(sqlite3 *db, const char *key, long long dflt, long long *out)
 {
 	sqlite3_stmt	*st;

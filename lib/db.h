@@ -9,6 +9,7 @@
 
 #include <stddef.h>
 #include <sqlite3.h>
+#include <stdint.h>
 
 #include "tzcal.h"
 
@@ -52,6 +53,13 @@ const char	*db_status_code(enum db_status);
  * an empty store.  Returns -1 on SQL error.
  */
 int		db_max_tick_id(sqlite3 *db, long long *out);
+
+/*
+ * Steps st, a prepared query of one integer (text ?1 = key when key is
+ * not NULL), and resets it: 1 with *v set when it gave a row, 0 when it
+ * gave none, -1 on error.
+ */
+int		db_stmt_int(sqlite3_stmt *st, const char *key, int64_t *v);
 
 /* Reads an integer from the meta table; 0 and *out = dflt when missing. */
 int		db_meta_get(sqlite3 *db, const char *key, long long dflt,
